@@ -1,0 +1,113 @@
+# pipec - top-level Makefile.
+#
+#   make            the runtime library, the compiler and the examples
+#   make demo       build and run the seed pipeline (the main job)
+#   make check      every test: plain, ASan+UBSan and TSan builds, valgrind
+#   make bench      benchmarks, printed as a table
+#   make help       all targets
+#
+# Every part of the tree adds its rules in a fragment included below
+# (runtime/runtime.mk, compiler/*.mk, examples/*/*.mk, tests/*/*.mk,
+# bench/*.mk). A fragment builds into $(O) and adds the names of its test
+# targets to TESTS (run in every build variant) and the targets that run
+# programs under $(VALGRIND) to VALGRIND_TESTS (plain build only).
+#
+# Build variants: VARIANT=plain (default), asan (ASan+UBSan) or tsan. The
+# default compiler's plain build goes to build/; any other build goes to
+# build/<compiler>-<variant>/, so gcc, clang and the sanitizer builds never
+# mix objects.
+
+VARIANT ?= plain
+CCNAME := $(notdir $(firstword $(CC)))
+
+ifeq ($(VARIANT)-$(filter cc gcc,$(CCNAME)),plain-$(CCNAME))
+O := build
+else
+O := build/$(CCNAME)-$(VARIANT)
+endif
+
+ifeq ($(VARIANT),plain)
+VFLAGS := -O2 -g
+else ifeq ($(VARIANT),asan)
+VFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+else ifeq ($(VARIANT),tsan)
+VFLAGS := -O1 -g -fsanitize=thread
+else
+$(error VARIANT must be plain, asan or tsan, not '$(VARIANT)')
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS := -std=c11 $(WARN) $(VFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS := $(VFLAGS) $(LDFLAGS)
+LDLIBS := -pthread
+
+# Make sure re2c, lemon, cmocka and the test tools are installed (installs
+# them as root; otherwise one clear line and a stop). Not needed to clean.
+ifeq ($(filter clean help format,$(MAKECMDGOALS)),)
+ifneq ($(shell scripts/ensure-deps >&2 && echo ok),ok)
+$(error missing packages (see the line above))
+endif
+endif
+
+.DEFAULT_GOAL := all
+.PHONY: all check test demo bench clean format help install
+
+# Filled in by the fragments.
+ALL :=
+TESTS :=
+VALGRIND_TESTS :=
+
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=all --errors-for-leak-kinds=all
+
+# One rule compiles every C file of the tree into $(O).
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+include runtime/runtime.mk
+include $(wildcard compiler/*.mk)
+include $(wildcard examples/*.mk examples/*/*.mk)
+include $(wildcard tests/*.mk tests/*/*.mk)
+include $(wildcard bench/*.mk)
+
+all: $(ALL)
+
+# Tests of the current variant (make VARIANT=asan test).
+test: $(TESTS)
+
+# Everything: the three variants, then the examples under valgrind.
+check:
+	$(MAKE) --no-print-directory VARIANT=plain test
+	$(MAKE) --no-print-directory VARIANT=asan test
+	$(MAKE) --no-print-directory VARIANT=tsan test
+	$(MAKE) --no-print-directory VARIANT=plain test-valgrind
+	@echo "make check: all test suites passed"
+
+.PHONY: test-valgrind
+test-valgrind: $(VALGRIND_TESTS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include
+	install -m 644 build/libpipec.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
+	if [ -x build/pipec ]; then install -m 755 build/pipec \
+		$(DESTDIR)$(PREFIX)/bin/; fi
+PREFIX ?= /usr/local
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+help:
+	@echo "targets: all demo check test bench install clean format help"
+	@echo "variables: CC=gcc|clang VARIANT=plain|asan|tsan"
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,271 @@
+/*
+ * ast.h - the syntax tree of a .pipe file, and the graph the checks derive
+ * from it.
+ *
+ * Where it sits: parse() (parser.y, lexer.re) builds a Program in an arena;
+ * check() (check.c) resolves every name, fills the fields marked "resolved"
+ * and builds the channel graph; emit_c() and emit_dot() read a checked
+ * Program and never fail on one (they only report I/O errors).
+ *
+ * All memory is in the compile's arena: nothing here is freed one by one.
+ * Lists are singly linked in source order, with a count beside the head.
+ * Strings are NUL-terminated copies in the arena.
+ */
+#ifndef PIPEC_AST_H
+#define PIPEC_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The .pipe file being compiled. */
+typedef struct Src {
+	const char *path; /* as given on the command line */
+	const char *text; /* whole contents, NUL-terminated */
+	size_t len;
+} Src;
+
+/* A place in the source: 1-based line and column (columns count bytes). */
+typedef struct Loc {
+	int line;
+	int col;
+} Loc;
+
+/* ---- values ---- */
+
+/* Types a pipeline parameter can have. ORDER: param_type_names in ast.c. */
+typedef enum ParamType {
+	PT_INT,    /* C int */
+	PT_LONG,   /* C long */
+	PT_SIZE,   /* C size_t */
+	PT_DOUBLE, /* C double */
+	PT_BOOL,   /* C bool */
+	PT_STRING, /* const char * */
+} ParamType;
+
+/* A literal as written. */
+typedef enum LitKind {
+	LIT_INT,    /* 42, -3, 0x10 */
+	LIT_FLOAT,  /* 1.5, 2e3 */
+	LIT_BOOL,   /* true, false */
+	LIT_STRING, /* "text" (text keeps the quotes and escapes, as C) */
+} LitKind;
+
+typedef struct Lit {
+	LitKind kind;
+	const char *text; /* the literal's source text, usable as C */
+	long long ival;   /* LIT_INT, LIT_BOOL */
+	Loc loc;
+} Lit;
+
+typedef struct Param Param;
+
+/* A count: a channel capacity or a replica count. */
+typedef enum CountKind {
+	COUNT_NONE,      /* not written */
+	COUNT_LIT,       /* an integer literal */
+	COUNT_PARAM,     /* a parameter's name */
+	COUNT_UNBOUNDED, /* '*' (capacities only) */
+} CountKind;
+
+typedef struct Count {
+	CountKind kind;
+	long long value;   /* COUNT_LIT */
+	const char *param; /* COUNT_PARAM: the name as written */
+	Param *resolved;   /* COUNT_PARAM: resolved by check() */
+	Loc loc;
+} Count;
+
+/* ---- declarations ---- */
+
+/* param NAME: TYPE = DEFAULT; */
+struct Param {
+	const char *name;
+	Loc loc;
+	ParamType type;
+	Loc type_loc;
+	Lit def; /* the default */
+	int index;
+	Param *next;
+};
+
+/* A named field of a variant: NAME: CTYPE */
+typedef struct Field {
+	const char *name;
+	Loc loc;
+	const char *ctype; /* C type as written, spaces normalised: "char *" */
+	Loc ctype_loc;
+	struct Field *next;
+} Field;
+
+typedef enum VariantKind {
+	VK_EMPTY,  /* Eof */
+	VK_SINGLE, /* Generated(long) */
+	VK_FIELDS, /* Text(s: char *, len: size_t) */
+} VariantKind;
+
+typedef struct Variant {
+	const char *name;
+	Loc loc;
+	VariantKind kind;
+	const char *ctype; /* VK_SINGLE: the payload's C type */
+	Loc ctype_loc;
+	Field *fields; /* VK_FIELDS, in order */
+	int nfields;
+	int index; /* 0-based, in declaration order; also the tag value */
+	struct Variant *next;
+} Variant;
+
+/* message NAME [drop(FN)] [copy(FN)] { VARIANT; ... } */
+typedef struct Message {
+	const char *name;
+	Loc loc;
+	Variant *variants;
+	int nvariants;
+	const char *drop_fn; /* NULL if none */
+	Loc drop_loc;
+	const char *copy_fn; /* NULL if none */
+	Loc copy_loc;
+	int index;
+	struct Message *next;
+} Message;
+
+typedef struct Stage Stage;
+typedef struct Channel Channel;
+
+/* A variant named in a port's type: Num.Generated or Num.{A, B} */
+typedef struct VariantRef {
+	const char *name;
+	Loc loc;
+	Variant *resolved; /* by check() */
+	struct VariantRef *next;
+} VariantRef;
+
+typedef enum PortDir { PORT_IN, PORT_OUT } PortDir;
+
+/* in NAME: TYPE  |  out NAME: TYPE */
+typedef struct Port {
+	const char *name;
+	Loc loc;
+	PortDir dir;
+	const char *msg_name;
+	Loc msg_loc;
+	VariantRef *variants; /* NULL: every variant */
+	/* resolved by check() */
+	Message *msg;
+	uint64_t mask; /* bit v set: variant index v allowed (all if none
+			  listed); messages have at most 64 variants */
+	Stage *stage;
+	int index; /* position among the stage's ports */
+	bool broadcast;  /* out port wired with '=>' */
+	Channel **chans; /* in: exactly 1; out: 1, or one per branch when
+			    broadcast */
+	int nchans;
+	struct Port *next;
+} Port;
+
+/* stage NAME(PORTS) { BODY }   |   extern stage NAME(PORTS); */
+struct Stage {
+	const char *name;
+	Loc loc;
+	Port *ports;
+	int nports;
+	bool is_extern;
+	const char *body; /* inline: the C text between the braces, verbatim */
+	Loc body_loc;     /* where that text starts (just after '{') */
+	/* resolved by check() */
+	Count replicas; /* kind COUNT_NONE means 1 */
+	int index;
+	Stage *next;
+};
+
+/* %{ C %}  (into the .c file)  |  %header{ C %}  (into the header) */
+typedef struct Verbatim {
+	const char *text;
+	Loc loc; /* where text starts */
+	bool in_header;
+	struct Verbatim *next;
+} Verbatim;
+
+/* channel NAME[: MESSAGE] [CAPACITY]; */
+typedef struct ChannelDecl {
+	const char *name;
+	Loc loc;
+	const char *msg_name; /* NULL: taken from the ports */
+	Loc msg_loc;
+	Count cap;
+	struct ChannelDecl *next;
+} ChannelDecl;
+
+/* ---- wiring ---- */
+
+/* One side of an arrow: STAGE, STAGE.PORT or CHANNEL; a stage may carry a
+ * replica count: square * workers. */
+typedef struct EndRef {
+	const char *name;
+	const char *port; /* NULL if not written */
+	Loc loc;
+	Loc port_loc;
+	Count replicas; /* COUNT_NONE if not written here */
+} EndRef;
+
+/* A -> B, A -[cap]-> B, A => B, A =[cap]=> B. A chain a -> b -> c gives
+ * two edges. */
+typedef struct Edge {
+	EndRef from, to;
+	Count cap;      /* COUNT_NONE if not written */
+	bool broadcast; /* '=>' */
+	Loc loc;        /* the arrow */
+	struct Edge *next;
+} Edge;
+
+/*
+ * A channel of the checked graph: every port connected to it (by arrows or
+ * through a named channel) is one of its senders or receivers. An out port
+ * wired with '=>' gets one channel per arrow, each fed a copy.
+ */
+struct Channel {
+	const char *name; /* the declared name, or "<stage>_<port>" of its
+			     first sender */
+	Loc loc;          /* declaration or first arrow */
+	Message *msg;
+	Count cap;   /* COUNT_NONE means 0 (rendezvous) */
+	Port **senders;
+	int nsenders;
+	Port **receivers;
+	int nreceivers;
+	int index;
+	Channel *next;
+};
+
+/* The whole file. */
+typedef struct Program {
+	const Src *src;
+	const char *name; /* pipeline NAME; */
+	Loc name_loc;
+	Verbatim *verbatims;
+	int nverbatims;
+	Param *params;
+	int nparams;
+	Message *messages;
+	int nmessages;
+	Stage *stages;
+	int nstages;
+	ChannelDecl *chandecls;
+	int nchandecls;
+	Edge *edges;
+	int nedges;
+	/* built by check() */
+	Channel *channels;
+	int nchannels;
+	bool allow_cycles; /* set by the source ("pipeline NAME allow cycles;")
+			      or the command line; turns the cycle error into
+			      a warning */
+} Program;
+
+/* Names for ParamType values: "int", "long", ... */
+const char *param_type_name(ParamType t);
+/* The C type of a parameter of that type: "int", "size_t", ... */
+const char *param_type_ctype(ParamType t);
+
+#endif
