@@ -60,6 +60,8 @@ endif
 ALL :=
 TESTS :=
 VALGRIND_TESTS :=
+# The example `make demo` runs: a fragment defining demo-NAME sets it.
+DEMO := handwritten
 
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
@@ -76,6 +78,8 @@ include $(wildcard tests/*.mk tests/*/*.mk)
 include $(wildcard bench/*.mk)
 
 all: $(ALL)
+
+demo: demo-$(DEMO)
 
 # Tests of the current variant (make VARIANT=asan test).
 test: $(TESTS)
