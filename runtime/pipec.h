@@ -175,9 +175,10 @@ pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
 
 /*
  * Waits for demand on an output (R13): returns PIPEC_OK once a receiver of
- * the channel is blocked waiting for a message (or a buffered slot is ready
- * to be taken at once), so that a costly generator computes a value only
- * when somebody will take it.
+ * the channel is blocked waiting for a message (in pipec_recv or
+ * pipec_select), so that a costly generator computes a value only when
+ * somebody will take it at once. Whatever the capacity, this speculates on
+ * nothing: the next send completes without buffering.
  *   PIPEC_OK, PIPEC_CLOSED, PIPEC_CANCELLED, PIPEC_TIMEDOUT
  */
 pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline);
@@ -308,8 +309,11 @@ typedef struct pipec_chan_stats {
 	size_t capacity;      /* as made (PIPEC_UNBOUNDED for unbounded) */
 	uint64_t sent;        /* messages that entered the channel */
 	uint64_t received;    /* messages taken by a receiver */
-	uint64_t dropped;     /* messages destroyed undelivered: failed
-				 sends (R7) and leftovers (R8) */
+	uint64_t dropped;     /* leftovers: messages that entered but were
+				 destroyed undelivered (R8); after the run
+				 sent == received + dropped */
+	uint64_t refused;     /* messages handed to a send that failed and
+				 were destroyed without entering (R7) */
 	size_t peak;          /* highest number buffered at once */
 } pipec_chan_stats;
 
