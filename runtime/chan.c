@@ -1,0 +1,923 @@
+/*
+ * chan.c - channels, endpoints, send, receive, select, wait for demand.
+ *
+ * A channel is a ring buffer of fixed-size messages under its own mutex,
+ * plus three queues of waiting threads. Operations that can complete at
+ * once (room in the buffer, a message buffered, a peer already waiting)
+ * take the lock, copy, and return: no system call. A peer that is waiting
+ * is served directly: a sender copies its message straight into a waiting
+ * receiver's buffer; a receiver takes a waiting sender's message (a
+ * rendezvous) or moves it into the room it just made (a full channel), so
+ * each blocked thread is woken once, already done.
+ *
+ * Who completes a wait is settled by one compare-and-swap on the waiter's
+ * state (internal.h), which is what lets one select wait on several
+ * channels, each under its own lock.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Wait queues (under the channel lock)                                */
+/* ------------------------------------------------------------------ */
+
+static void q_push(waitq *q, waitnode *n)
+{
+	n->next = NULL;
+	n->prev = q->tail;
+	if (q->tail)
+		q->tail->next = n;
+	else
+		q->head = n;
+	q->tail = n;
+	n->queued = true;
+}
+
+static void q_remove(waitq *q, waitnode *n)
+{
+	if (!n->queued)
+		return;
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		q->head = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		q->tail = n->prev;
+	n->next = n->prev = NULL;
+	n->queued = false;
+}
+
+/* Wakes every waiter of q to recheck (closure); they unqueue themselves. */
+static void q_wake_all(waitq *q)
+{
+	for (waitnode *n = q->head; n; n = n->next)
+		parker_wake(n->w->parker);
+}
+
+/*
+ * Takes the first waiter of q that is still pending and claims it for its
+ * case; waiters already completed elsewhere (a select) or giving up are
+ * unqueued on the way. The caller then copies, and calls finish().
+ */
+static waitnode *q_claim(waitq *q)
+{
+	waitnode *n;
+	while ((n = q->head)) {
+		q_remove(q, n);
+		int expected = WAIT_PENDING;
+		if (atomic_compare_exchange_strong(&n->w->state, &expected,
+						   n->index))
+			return n;
+	}
+	return NULL;
+}
+
+/* Publishes a claimed waiter's completion (after the copy) and wakes it. */
+static void finish(waitnode *n)
+{
+	waiter *w = n->w;
+	pipec_parker *p = w->parker;
+	atomic_store_explicit(&w->done, true, memory_order_release);
+	/* w may be gone once done is seen: use only p from here. */
+	parker_wake(p);
+}
+
+/* True if some receiver is blocked on ch and would take a message now. */
+static bool has_waiting_receiver(const pipec_chan *ch)
+{
+	for (const waitnode *n = ch->recvq.head; n; n = n->next)
+		if (atomic_load(&n->w->state) == WAIT_PENDING)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* The ring buffer (under the channel lock)                            */
+/* ------------------------------------------------------------------ */
+
+static unsigned char *slot(const pipec_chan *ch, size_t i)
+{
+	return ch->ring + ((ch->head + i) % ch->ring_cap) * ch->elem;
+}
+
+/* Moves the buffered messages into a ring of new_cap slots. */
+static bool ring_resize(pipec_chan *ch, size_t new_cap)
+{
+	if (new_cap > SIZE_MAX / ch->elem)
+		return false;
+	unsigned char *ring = malloc(new_cap * ch->elem);
+	if (!ring)
+		return false;
+	for (size_t i = 0; i < ch->count; i++)
+		memcpy(ring + i * ch->elem, slot(ch, i), ch->elem);
+	free(ch->ring);
+	ch->ring = ring;
+	ch->ring_cap = new_cap;
+	ch->head = 0;
+	return true;
+}
+
+/* Appends a message; the caller has checked count < cap. Grows the ring
+ * as needed (never beyond cap). False if out of memory. */
+static bool ring_push(pipec_chan *ch, const void *msg)
+{
+	if (ch->count == ch->ring_cap) {
+		size_t n = ch->ring_cap ? ch->ring_cap * 2 : 8;
+		if (n < ch->ring_cap || n > ch->cap)
+			n = ch->cap;
+		if (!ring_resize(ch, n))
+			return false;
+	}
+	memcpy(slot(ch, ch->count), msg, ch->elem);
+	ch->count++;
+	ch->sent++;
+	if (ch->count > ch->peak)
+		ch->peak = ch->count;
+	return true;
+}
+
+static void ring_pop(pipec_chan *ch, void *out)
+{
+	memcpy(out, slot(ch, 0), ch->elem);
+	ch->head = (ch->head + 1) % ch->ring_cap;
+	ch->count--;
+	ch->received++;
+}
+
+/* An unbounded channel returns memory as it drains (R2): the ring halves
+ * when a quarter full. A bounded one keeps what it grew to (at most its
+ * capacity, which the user chose). A failed shrink is harmless. */
+static void ring_maybe_shrink(pipec_chan *ch)
+{
+	if (ch->cap == PIPEC_UNBOUNDED && ch->ring_cap > 64 &&
+	    ch->count < ch->ring_cap / 4)
+		ring_resize(ch, ch->ring_cap / 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Channels                                                            */
+/* ------------------------------------------------------------------ */
+
+pipec_chan *chan_new(const pipec_chan_spec *spec)
+{
+	if (!spec || spec->elem_size == 0)
+		return NULL;
+	pipec_chan *ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return NULL;
+	ch->name = pipec_strdup(spec->name ? spec->name : "channel");
+	if (!ch->name || pthread_mutex_init(&ch->mu, NULL) != 0) {
+		free(ch->name);
+		free(ch);
+		return NULL;
+	}
+	ch->elem = spec->elem_size;
+	ch->cap = spec->capacity;
+	ch->drop = spec->drop;
+	ch->drop_ctx = spec->drop_ctx;
+	atomic_init(&ch->refs, 1);
+	return ch;
+}
+
+/* Destroys n messages stored contiguously at msgs (R7, R8). */
+static void drop_messages(const pipec_chan *ch, unsigned char *msgs,
+			  size_t n)
+{
+	if (ch->drop)
+		for (size_t i = 0; i < n; i++)
+			ch->drop(msgs + i * ch->elem, ch->drop_ctx);
+}
+
+/* Destroys a message handed to a send that failed (R7). */
+static void refuse(const pipec_chan *ch, const void *msg)
+{
+	/* The message belongs to the runtime now; its bytes are the
+	 * caller's, handed over for this one call. */
+	if (ch->drop)
+		ch->drop((void *)msg, ch->drop_ctx);
+}
+
+/*
+ * Takes every buffered message out of ch (under its lock) as one
+ * contiguous array for drop_messages() after the lock is released.
+ * Sets *n; NULL when there is nothing (or no hook to call).
+ */
+static unsigned char *take_leftovers(pipec_chan *ch, size_t *n)
+{
+	unsigned char *msgs = NULL;
+	*n = ch->count;
+	ch->dropped += ch->count;
+	if (ch->count && ch->drop) {
+		if (ch->head + ch->count > ch->ring_cap) /* wrapped */
+			ring_resize(ch, ch->ring_cap);
+		if (ch->head + ch->count <= ch->ring_cap) {
+			memmove(ch->ring, slot(ch, 0), ch->count * ch->elem);
+			msgs = ch->ring;
+		} else {
+			/* Could not unwrap (out of memory): drop in place,
+			 * under the lock. */
+			for (size_t i = 0; i < ch->count; i++)
+				ch->drop(slot(ch, i), ch->drop_ctx);
+			free(ch->ring);
+			*n = 0;
+		}
+	} else {
+		free(ch->ring);
+	}
+	ch->ring = NULL;
+	ch->ring_cap = ch->head = ch->count = 0;
+	return msgs;
+}
+
+void chan_unref(pipec_chan *ch)
+{
+	if (!ch || atomic_fetch_sub(&ch->refs, 1) != 1)
+		return;
+	size_t n;
+	unsigned char *msgs = take_leftovers(ch, &n);
+	drop_messages(ch, msgs, n);
+	free(msgs);
+	pthread_mutex_destroy(&ch->mu);
+	free(ch->name);
+	free(ch);
+}
+
+void chan_count_open_outputs(pipec_chan *ch)
+{
+	pthread_mutex_lock(&ch->mu);
+	for (pipec_tx *tx = ch->txs; tx; tx = tx->ch_next) {
+		tx->open = tx->owner && ch->nreceivers > 0;
+		if (tx->open)
+			atomic_fetch_add(&tx->owner->outputs_open, 1);
+	}
+	pthread_mutex_unlock(&ch->mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Endpoints                                                           */
+/* ------------------------------------------------------------------ */
+
+pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner)
+{
+	pipec_tx *tx = calloc(1, sizeof(*tx));
+	if (!tx)
+		return NULL;
+	tx->ch = ch;
+	tx->owner = owner;
+	atomic_fetch_add(&ch->refs, 1);
+	pthread_mutex_lock(&ch->mu);
+	ch->nsenders++;
+	tx->ch_next = ch->txs;
+	if (ch->txs)
+		ch->txs->ch_prev = tx;
+	ch->txs = tx;
+	tx->open = owner && ch->nreceivers > 0;
+	if (tx->open)
+		atomic_fetch_add(&owner->outputs_open, 1);
+	pthread_mutex_unlock(&ch->mu);
+	if (owner) {
+		tx->stage_next = atomic_load(&owner->txs);
+		while (!atomic_compare_exchange_weak(&owner->txs,
+						     &tx->stage_next, tx))
+			;
+	}
+	return tx;
+}
+
+pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner)
+{
+	pipec_rx *rx = calloc(1, sizeof(*rx));
+	if (!rx)
+		return NULL;
+	rx->ch = ch;
+	rx->owner = owner;
+	atomic_fetch_add(&ch->refs, 1);
+	pthread_mutex_lock(&ch->mu);
+	ch->nreceivers++;
+	pthread_mutex_unlock(&ch->mu);
+	if (owner) {
+		rx->stage_next = atomic_load(&owner->rxs);
+		while (!atomic_compare_exchange_weak(&owner->rxs,
+						     &rx->stage_next, rx))
+			;
+		/* A stage cancelled meanwhile has had its receivers dropped;
+		 * this one must go too (cancellation drops inputs, R9). */
+		if (atomic_load(&owner->cancelled)) {
+			cancel_list todo = {NULL};
+			rx_drop_into(rx, &todo);
+			cancel_list_run(&todo);
+		}
+	}
+	return rx;
+}
+
+void tx_free(pipec_tx *tx)
+{
+	chan_unref(tx->ch);
+	free(tx);
+}
+
+void rx_free(pipec_rx *rx)
+{
+	chan_unref(rx->ch);
+	free(rx);
+}
+
+void tx_drop_into(pipec_tx *tx, cancel_list *todo)
+{
+	(void)todo; /* dropping one's own output never cancels (docs) */
+	if (atomic_exchange(&tx->dropped, true))
+		return;
+	pipec_chan *ch = tx->ch;
+	pthread_mutex_lock(&ch->mu);
+	if (tx->ch_prev)
+		tx->ch_prev->ch_next = tx->ch_next;
+	else
+		ch->txs = tx->ch_next;
+	if (tx->ch_next)
+		tx->ch_next->ch_prev = tx->ch_prev;
+	tx->ch_next = tx->ch_prev = NULL;
+	if (tx->open) {
+		tx->open = false;
+		atomic_fetch_sub(&tx->owner->outputs_open, 1);
+	}
+	if (--ch->nsenders == 0)
+		q_wake_all(&ch->recvq); /* end of stream (R6) */
+	pthread_mutex_unlock(&ch->mu);
+}
+
+void rx_drop_into(pipec_rx *rx, cancel_list *todo)
+{
+	if (atomic_exchange(&rx->dropped, true))
+		return;
+	pipec_chan *ch = rx->ch;
+	unsigned char *leftovers = NULL;
+	size_t nleft = 0;
+	pthread_mutex_lock(&ch->mu);
+	if (--ch->nreceivers == 0) {
+		/* Nobody will ever receive: destroy what is buffered now
+		 * (R8), fail every waiting sender (R5), and tell every
+		 * sending stage that one more output is closed (R9). */
+		leftovers = take_leftovers(ch, &nleft);
+		q_wake_all(&ch->sendq);
+		q_wake_all(&ch->demandq);
+		for (pipec_tx *tx = ch->txs; tx; tx = tx->ch_next) {
+			if (!tx->open)
+				continue;
+			tx->open = false;
+			if (atomic_fetch_sub(&tx->owner->outputs_open, 1) == 1)
+				stage_cancel_one(tx->owner, todo);
+		}
+	}
+	pthread_mutex_unlock(&ch->mu);
+	drop_messages(ch, leftovers, nleft);
+	free(leftovers);
+}
+
+pipec_status pipec_channel(const pipec_chan_spec *spec, pipec_tx **tx,
+			   pipec_rx **rx)
+{
+	if (!tx || !rx || !spec || spec->elem_size == 0)
+		return PIPEC_EINVAL;
+	*tx = NULL;
+	*rx = NULL;
+	pipec_chan *ch = chan_new(spec);
+	if (!ch)
+		return PIPEC_NOMEM;
+	*tx = tx_new(ch, NULL);
+	*rx = *tx ? rx_new(ch, NULL) : NULL;
+	if (!*rx) {
+		if (*tx) {
+			tx_drop_into(*tx, NULL);
+			tx_free(*tx);
+			*tx = NULL;
+		}
+		chan_unref(ch);
+		return PIPEC_NOMEM;
+	}
+	chan_unref(ch); /* the endpoints hold it now */
+	return PIPEC_OK;
+}
+
+pipec_tx *pipec_tx_clone(pipec_tx *tx)
+{
+	if (!tx || atomic_load(&tx->dropped))
+		return NULL;
+	return tx_new(tx->ch, tx->owner);
+}
+
+pipec_rx *pipec_rx_clone(pipec_rx *rx)
+{
+	if (!rx || atomic_load(&rx->dropped))
+		return NULL;
+	return rx_new(rx->ch, rx->owner);
+}
+
+void pipec_tx_drop(pipec_tx *tx)
+{
+	if (!tx)
+		return;
+	tx_drop_into(tx, NULL);
+	if (!tx->owner)
+		tx_free(tx);
+}
+
+void pipec_rx_drop(pipec_rx *rx)
+{
+	if (!rx)
+		return;
+	cancel_list todo = {NULL};
+	rx_drop_into(rx, &todo);
+	cancel_list_run(&todo);
+	if (!rx->owner)
+		rx_free(rx);
+}
+
+bool pipec_tx_closed(const pipec_tx *tx)
+{
+	if (!tx || atomic_load(&tx->dropped))
+		return true;
+	pthread_mutex_lock(&tx->ch->mu);
+	bool closed = tx->ch->nreceivers == 0;
+	pthread_mutex_unlock(&tx->ch->mu);
+	return closed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Blocking                                                            */
+/* ------------------------------------------------------------------ */
+
+static pipec_parker *parker_of(pipec_stage *s)
+{
+	return s ? &s->parker : parker_self();
+}
+
+static bool is_cancelled(const pipec_stage *s)
+{
+	return s && atomic_load_explicit(&s->cancelled, memory_order_acquire);
+}
+
+static void account_wait(pipec_stage *s, pipec_time since)
+{
+	if (s)
+		s->wait_ns += (uint64_t)(pipec_now() - since);
+}
+
+/* Waits for a claimed waiter's completion to be published (the claimer
+ * is copying under a channel lock and will wake us). */
+static void await_done(waiter *w)
+{
+	for (;;) {
+		uint32_t tok = parker_token(w->parker);
+		if (atomic_load_explicit(&w->done, memory_order_acquire))
+			return;
+		parker_wait(w->parker, tok, PIPEC_FOREVER);
+	}
+}
+
+/*
+ * Returns once the peer that completed our wait on ch has let go of it: it
+ * did so under ch's lock, and may still be waking our parker (which, for a
+ * thread outside any run, dies with the thread).
+ */
+static void peer_finished(pipec_chan *ch)
+{
+	pthread_mutex_lock(&ch->mu);
+	pthread_mutex_unlock(&ch->mu);
+}
+
+/*
+ * Gives up a wait: returns true if nobody completed it (it is now
+ * aborted), false if a peer did (its result must be used).
+ */
+static bool abort_wait(waiter *w)
+{
+	int expected = WAIT_PENDING;
+	if (atomic_compare_exchange_strong(&w->state, &expected, WAIT_ABORTED))
+		return true;
+	await_done(w);
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Send                                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Completes a send at once if it can (under the lock): PIPEC_OK,
+ * PIPEC_CLOSED, PIPEC_NOMEM, or PIPEC_WOULDBLOCK when it must wait.
+ */
+static pipec_status send_now(pipec_chan *ch, const void *msg)
+{
+	if (ch->nreceivers == 0)
+		return PIPEC_CLOSED;
+	waitnode *n = q_claim(&ch->recvq);
+	if (n) {
+		memcpy(n->w->buf, msg, ch->elem);
+		ch->sent++;
+		ch->received++;
+		finish(n);
+		return PIPEC_OK;
+	}
+	if (ch->count < ch->cap)
+		return ring_push(ch, msg) ? PIPEC_OK : PIPEC_NOMEM;
+	return PIPEC_WOULDBLOCK;
+}
+
+static pipec_status send_impl(pipec_tx *tx, const void *msg,
+			      pipec_time deadline, bool try)
+{
+	if (!tx || !msg)
+		return PIPEC_EINVAL;
+	pipec_chan *ch = tx->ch;
+	pipec_stage *self = tx->owner;
+	pipec_status st;
+
+	if (is_cancelled(self)) {
+		st = PIPEC_CANCELLED;
+		goto refused;
+	}
+	if (atomic_load(&tx->dropped)) {
+		st = PIPEC_CLOSED;
+		goto refused;
+	}
+
+	pthread_mutex_lock(&ch->mu);
+	st = send_now(ch, msg);
+	if (st != PIPEC_WOULDBLOCK || try) {
+		if (st != PIPEC_OK)
+			ch->refused++;
+		pthread_mutex_unlock(&ch->mu);
+		goto done;
+	}
+
+	/* Full (or rendezvous with no receiver): offer the message and
+	 * wait for a receiver to take it. */
+	waiter w = {.parker = parker_of(self), .buf = (void *)msg};
+	atomic_init(&w.state, WAIT_PENDING);
+	atomic_init(&w.done, false);
+	waitnode node = {.w = &w};
+	q_push(&ch->sendq, &node);
+	pthread_mutex_unlock(&ch->mu);
+
+	pipec_time t0 = pipec_now();
+	st = PIPEC_OK;
+	for (;;) {
+		uint32_t tok = parker_token(w.parker);
+		if (atomic_load_explicit(&w.done, memory_order_acquire)) {
+			peer_finished(ch);
+			break;
+		}
+		if (is_cancelled(self)) {
+			st = PIPEC_CANCELLED;
+		} else if (!parker_wait(w.parker, tok, deadline)) {
+			st = PIPEC_TIMEDOUT;
+		} else {
+			pthread_mutex_lock(&ch->mu);
+			if (ch->nreceivers == 0 || atomic_load(&tx->dropped))
+				st = PIPEC_CLOSED;
+			pthread_mutex_unlock(&ch->mu);
+		}
+		if (st == PIPEC_OK)
+			continue;
+		pthread_mutex_lock(&ch->mu);
+		q_remove(&ch->sendq, &node);
+		bool aborted = abort_wait(&w);
+		if (aborted)
+			ch->refused++;
+		pthread_mutex_unlock(&ch->mu);
+		if (!aborted)
+			st = PIPEC_OK; /* taken just in time */
+		break;
+	}
+	account_wait(self, t0);
+
+done:
+	if (st == PIPEC_OK) {
+		if (self)
+			self->sent++;
+		return st;
+	}
+refused:
+	refuse(ch, msg);
+	if (self)
+		self->discarded++;
+	return st;
+}
+
+pipec_status pipec_send(pipec_tx *tx, const void *msg)
+{
+	return send_impl(tx, msg, PIPEC_FOREVER, false);
+}
+
+pipec_status pipec_try_send(pipec_tx *tx, const void *msg)
+{
+	return send_impl(tx, msg, PIPEC_FOREVER, true);
+}
+
+pipec_status pipec_send_until(pipec_tx *tx, const void *msg,
+			      pipec_time deadline)
+{
+	return send_impl(tx, msg, deadline, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* Receive                                                             */
+/* ------------------------------------------------------------------ */
+
+/* True if a receive on ch would complete at once (under the lock). */
+static bool recv_ready(const pipec_chan *ch)
+{
+	return ch->count > 0 || ch->sendq.head || ch->nsenders == 0;
+}
+
+/*
+ * Completes a receive at once if it can (under the lock): PIPEC_OK,
+ * PIPEC_CLOSED, or PIPEC_WOULDBLOCK when it must wait.
+ */
+static pipec_status recv_now(pipec_chan *ch, void *out)
+{
+	waitnode *n;
+	if (ch->count > 0) {
+		ring_pop(ch, out);
+		/* A sender blocked on the full channel: its message takes
+		 * the slot just freed. */
+		if ((n = q_claim(&ch->sendq))) {
+			ring_push(ch, n->w->buf); /* room: cannot fail */
+			finish(n);
+		}
+		ring_maybe_shrink(ch);
+		return PIPEC_OK;
+	}
+	if ((n = q_claim(&ch->sendq))) { /* rendezvous */
+		memcpy(out, n->w->buf, ch->elem);
+		ch->sent++;
+		ch->received++;
+		finish(n);
+		return PIPEC_OK;
+	}
+	return ch->nsenders == 0 ? PIPEC_CLOSED : PIPEC_WOULDBLOCK;
+}
+
+static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
+			      bool try)
+{
+	if (!rx || !out)
+		return PIPEC_EINVAL;
+	pipec_chan *ch = rx->ch;
+	pipec_stage *self = rx->owner;
+	if (is_cancelled(self))
+		return PIPEC_CANCELLED;
+	if (atomic_load(&rx->dropped))
+		return PIPEC_CLOSED;
+
+	pthread_mutex_lock(&ch->mu);
+	pipec_status st = recv_now(ch, out);
+	if (st != PIPEC_WOULDBLOCK || try) {
+		pthread_mutex_unlock(&ch->mu);
+		goto done;
+	}
+
+	waiter w = {.parker = parker_of(self), .buf = out};
+	atomic_init(&w.state, WAIT_PENDING);
+	atomic_init(&w.done, false);
+	waitnode node = {.w = &w};
+	q_push(&ch->recvq, &node);
+	q_wake_all(&ch->demandq); /* a receiver is waiting (R13) */
+	pthread_mutex_unlock(&ch->mu);
+
+	pipec_time t0 = pipec_now();
+	st = PIPEC_OK;
+	for (;;) {
+		uint32_t tok = parker_token(w.parker);
+		if (atomic_load_explicit(&w.done, memory_order_acquire)) {
+			peer_finished(ch);
+			break;
+		}
+		if (is_cancelled(self)) {
+			st = PIPEC_CANCELLED;
+		} else if (!parker_wait(w.parker, tok, deadline)) {
+			st = PIPEC_TIMEDOUT;
+		} else {
+			pthread_mutex_lock(&ch->mu);
+			if (ch->nsenders == 0 || atomic_load(&rx->dropped))
+				st = PIPEC_CLOSED;
+			pthread_mutex_unlock(&ch->mu);
+		}
+		if (st == PIPEC_OK)
+			continue;
+		pthread_mutex_lock(&ch->mu);
+		q_remove(&ch->recvq, &node);
+		bool aborted = abort_wait(&w);
+		/* End of stream: a message buffered meanwhile still counts
+		 * (R6). Cancellation and time-outs return at once. */
+		if (aborted && st == PIPEC_CLOSED &&
+		    !atomic_load(&rx->dropped))
+			st = recv_now(ch, out);
+		pthread_mutex_unlock(&ch->mu);
+		if (!aborted)
+			st = PIPEC_OK;
+		break;
+	}
+	account_wait(self, t0);
+done:
+	if (st == PIPEC_OK && self)
+		self->received++;
+	return st;
+}
+
+pipec_status pipec_recv(pipec_rx *rx, void *out)
+{
+	return recv_impl(rx, out, PIPEC_FOREVER, false);
+}
+
+pipec_status pipec_try_recv(pipec_rx *rx, void *out)
+{
+	return recv_impl(rx, out, PIPEC_FOREVER, true);
+}
+
+pipec_status pipec_recv_until(pipec_rx *rx, void *out, pipec_time deadline)
+{
+	return recv_impl(rx, out, deadline, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* Select                                                              */
+/* ------------------------------------------------------------------ */
+
+#define SELECT_STACK_CASES 8
+
+static bool usable(pipec_rx *rx)
+{
+	return rx && !atomic_load(&rx->dropped);
+}
+
+pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
+				size_t *which, pipec_time deadline)
+{
+	if ((!rxs && n) || !out || !which || n > INT32_MAX)
+		return PIPEC_EINVAL;
+	pipec_stage *self = NULL;
+	for (size_t i = 0; i < n && !self; i++)
+		if (rxs[i])
+			self = rxs[i]->owner;
+
+	waitnode stack_nodes[SELECT_STACK_CASES];
+	waitnode *nodes = stack_nodes;
+	if (n > SELECT_STACK_CASES && !(nodes = calloc(n, sizeof(*nodes))))
+		return PIPEC_NOMEM;
+
+	waiter w = {.parker = parker_of(self), .buf = out};
+	pipec_time t0 = 0;
+	pipec_status st;
+	for (;;) {
+		if (is_cancelled(self)) {
+			st = PIPEC_CANCELLED;
+			break;
+		}
+		/* Take a message if one is ready. */
+		size_t open = 0;
+		st = PIPEC_WOULDBLOCK;
+		for (size_t i = 0; i < n && st == PIPEC_WOULDBLOCK; i++) {
+			if (!usable(rxs[i]))
+				continue;
+			pipec_chan *ch = rxs[i]->ch;
+			pthread_mutex_lock(&ch->mu);
+			st = recv_now(ch, out);
+			pthread_mutex_unlock(&ch->mu);
+			if (st == PIPEC_OK)
+				*which = i;
+			else if (st == PIPEC_CLOSED)
+				st = PIPEC_WOULDBLOCK;
+			else
+				open++;
+		}
+		if (st == PIPEC_OK)
+			break;
+		if (open == 0) {
+			st = PIPEC_CLOSED;
+			break;
+		}
+		if (deadline != PIPEC_FOREVER && pipec_now() >= deadline) {
+			st = PIPEC_TIMEDOUT;
+			break;
+		}
+
+		/* Wait on every open channel at once. Each registration
+		 * checks readiness under that channel's lock, so a message
+		 * arriving after the check finds the node. */
+		atomic_init(&w.state, WAIT_PENDING);
+		atomic_init(&w.done, false);
+		uint32_t tok = parker_token(w.parker);
+		bool ready = false;
+		size_t queued = 0;
+		for (size_t i = 0; i < n; i++) {
+			nodes[i] = (waitnode){.w = &w, .index = (int)i};
+			if (ready || !usable(rxs[i]))
+				continue;
+			pipec_chan *ch = rxs[i]->ch;
+			pthread_mutex_lock(&ch->mu);
+			if (recv_ready(ch)) {
+				ready = true;
+			} else {
+				q_push(&ch->recvq, &nodes[i]);
+				q_wake_all(&ch->demandq);
+				queued = i + 1;
+			}
+			pthread_mutex_unlock(&ch->mu);
+		}
+		if (!t0)
+			t0 = pipec_now();
+		if (!ready && !is_cancelled(self))
+			parker_wait(w.parker, tok, deadline);
+		bool aborted = abort_wait(&w);
+		/* Unqueue every node; taking each lock also waits out a peer
+		 * still finishing with us (peer_finished). */
+		for (size_t i = 0; i < queued; i++) {
+			if (!rxs[i])
+				continue;
+			pipec_chan *ch = rxs[i]->ch;
+			pthread_mutex_lock(&ch->mu);
+			q_remove(&ch->recvq, &nodes[i]);
+			pthread_mutex_unlock(&ch->mu);
+		}
+		if (!aborted) {
+			*which = (size_t)atomic_load(&w.state);
+			st = PIPEC_OK;
+			break;
+		}
+		/* Woken without a message: something changed (a close, a
+		 * cancel, a time-out, a message elsewhere); look again. */
+	}
+	if (t0)
+		account_wait(self, t0);
+	if (nodes != stack_nodes)
+		free(nodes);
+	if (st == PIPEC_OK && self)
+		self->received++;
+	return st;
+}
+
+pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
+			  size_t *which)
+{
+	return pipec_select_until(rxs, n, out, which, PIPEC_FOREVER);
+}
+
+/* ------------------------------------------------------------------ */
+/* Demand (R13)                                                        */
+/* ------------------------------------------------------------------ */
+
+pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
+{
+	if (!tx)
+		return PIPEC_EINVAL;
+	pipec_chan *ch = tx->ch;
+	pipec_stage *self = tx->owner;
+	waiter w = {.parker = parker_of(self)};
+	waitnode node = {.w = &w};
+	pipec_time t0 = 0;
+	pipec_status st;
+	for (;;) {
+		if (is_cancelled(self)) {
+			st = PIPEC_CANCELLED;
+			break;
+		}
+		uint32_t tok = parker_token(w.parker);
+		pthread_mutex_lock(&ch->mu);
+		if (ch->nreceivers == 0 || atomic_load(&tx->dropped))
+			st = PIPEC_CLOSED;
+		else if (has_waiting_receiver(ch))
+			st = PIPEC_OK;
+		else
+			st = PIPEC_WOULDBLOCK;
+		if (st == PIPEC_WOULDBLOCK)
+			q_push(&ch->demandq, &node);
+		pthread_mutex_unlock(&ch->mu);
+		if (st != PIPEC_WOULDBLOCK)
+			break;
+		if (!t0)
+			t0 = pipec_now();
+		bool in_time = parker_wait(w.parker, tok, deadline);
+		pthread_mutex_lock(&ch->mu);
+		q_remove(&ch->demandq, &node);
+		pthread_mutex_unlock(&ch->mu);
+		if (!in_time) {
+			st = PIPEC_TIMEDOUT;
+			break;
+		}
+	}
+	if (t0)
+		account_wait(self, t0);
+	return st;
+}
+
+pipec_status pipec_wait_demand(pipec_tx *tx)
+{
+	return pipec_wait_demand_until(tx, PIPEC_FOREVER);
+}

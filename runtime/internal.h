@@ -1,0 +1,197 @@
+/*
+ * internal.h - the runtime's private structures, shared by chan.c and
+ * run.c. Nothing here is part of the public API (pipec.h).
+ *
+ * Locking: each channel has its own mutex (no lock is shared across
+ * channels) and a thread holds at most one channel lock at a time: work
+ * that must touch another channel (R9's ripple upstream) is queued on a
+ * cancel_list and done after the lock is released. A peer that completes
+ * a waiter does so under the channel's lock, so the waiter can know the
+ * peer is finished with it by taking that lock once. The stage's fd_mu
+ * and the run's mu are leaves: nothing is locked while they are held.
+ */
+#ifndef PIPEC_INTERNAL_H
+#define PIPEC_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "park.h"
+#include "pipec.h"
+
+/* ---- waiting on a channel ---- */
+
+/* The outcome of a wait, decided once by compare-and-swap. */
+enum {
+	WAIT_PENDING = -1, /* nobody has completed it yet */
+	WAIT_ABORTED = -2, /* the waiter gave up (woken, cancelled, timed
+			      out) and will retry or return */
+	/* >= 0: a peer completed case number N of the wait */
+};
+
+/* One blocking operation of one thread: a recv, a send, a select or a
+ * wait for demand. Lives on the waiting thread's stack. */
+typedef struct waiter {
+	pipec_parker *parker; /* woken when state changes or to recheck */
+	_Atomic int state;    /* WAIT_PENDING, WAIT_ABORTED or a case */
+	_Atomic bool done;    /* the peer that claimed it has finished
+				 copying (stored after the copy) */
+	void *buf; /* receiver: where a peer puts the message; sender:
+		      the message a peer takes (rendezvous or full) */
+} waiter;
+
+/* A waiter's place in one channel's queue (a select has one per case). */
+typedef struct waitnode {
+	struct waitnode *next, *prev;
+	waiter *w;
+	int index;   /* the case this node stands for */
+	bool queued; /* in a queue; changed only under the channel lock */
+} waitnode;
+
+typedef struct waitq {
+	waitnode *head, *tail;
+} waitq;
+
+/* ---- channels and endpoints ---- */
+
+struct pipec_chan {
+	pthread_mutex_t mu;
+	char *name;
+	size_t elem;
+	size_t cap; /* 0, N or PIPEC_UNBOUNDED */
+	pipec_drop_fn drop;
+	void *drop_ctx;
+
+	/* Ring buffer of up to cap messages; grows on demand, shrinks as it
+	 * drains (R2: unbounded memory is returned). */
+	unsigned char *ring;
+	size_t ring_cap, head, count;
+
+	size_t nsenders, nreceivers; /* live (undropped) endpoints */
+	waitq recvq;   /* receivers waiting for a message */
+	waitq sendq;   /* senders waiting for a receiver or for room */
+	waitq demandq; /* senders in pipec_wait_demand */
+	pipec_tx *txs; /* live sender endpoints, for R9 */
+
+	/* statistics, under mu */
+	uint64_t sent, received, dropped, refused;
+	size_t peak;
+
+	_Atomic size_t refs; /* the run's reference + one per endpoint */
+	pipec_chan *run_next; /* in the run's list, in creation order */
+};
+
+struct pipec_tx {
+	pipec_chan *ch;
+	pipec_stage *owner;  /* NULL: standalone */
+	_Atomic bool dropped;
+	bool open;           /* under ch->mu: counted in owner's
+				outputs_open (the channel had receivers) */
+	pipec_tx *ch_next, *ch_prev; /* in ch->txs, under ch->mu */
+	pipec_tx *stage_next;        /* in owner->txs; never unlinked */
+};
+
+struct pipec_rx {
+	pipec_chan *ch;
+	pipec_stage *owner;
+	_Atomic bool dropped;
+	pipec_rx *stage_next; /* in owner->rxs; never unlinked */
+};
+
+/* ---- runs and stages ---- */
+
+struct pipec_stage {
+	pipec_run *run;
+	char *name;
+	pipec_stage_fn fn;
+	void *arg;
+	pthread_t thread;
+	bool started;
+
+	pipec_parker parker;   /* every blocking call of this stage */
+	_Atomic bool cancelled;
+	_Atomic int outputs_open; /* senders whose channel has receivers */
+	size_t noutputs;          /* senders registered before the start */
+	pipec_stage *cancel_next; /* in a cancellation worklist */
+
+	/* Endpoints, pushed at the head (lock-free: clones may be added by
+	 * the stage while another thread walks the list to cancel it). */
+	_Atomic(pipec_tx *) txs;
+	_Atomic(pipec_rx *) rxs;
+
+	pthread_mutex_t fd_mu; /* guards cancel_fd's creation */
+	int cancel_fd;         /* eventfd, -1 until asked for */
+
+	/* written by the stage's own thread only */
+	char *fail_msg;
+	int result;
+	uint64_t received, sent, discarded, wait_ns;
+
+	pipec_stage *next; /* in the run, in creation order */
+};
+
+/* Why a run was cancelled, first cause wins. */
+enum run_cause {
+	CAUSE_NONE,
+	CAUSE_ERROR,
+	CAUSE_CANCEL,
+	CAUSE_DEADLINE,
+};
+
+struct pipec_run {
+	char *name;
+	pipec_parker parker; /* the waiting thread (pipec_run_wait) */
+	_Atomic int live;    /* stage threads not yet finished */
+	_Atomic bool cancel_requested; /* pipec_run_cancel, signal-safe */
+	_Atomic int cause;             /* enum run_cause */
+	pipec_time deadline;
+	enum { RUN_NEW, RUN_STARTED, RUN_DONE } state;
+	pipec_status result;
+
+	pthread_mutex_t mu; /* guards err */
+	bool has_err;
+	pipec_error err;
+
+	pipec_stage *stages, *stages_tail;
+	size_t nstages;
+	pipec_chan *chans, *chans_tail;
+	size_t nchans;
+};
+
+/* ---- shared between chan.c and run.c ---- */
+
+/* A list of stages to cancel, filled while channel locks are held and
+ * worked off after they are released. */
+typedef struct cancel_list {
+	pipec_stage *head;
+} cancel_list;
+
+/* Marks the stage cancelled and wakes it (false if it already was);
+ * its receivers are then dropped by cancel_list_run. */
+void stage_cancel_one(pipec_stage *s, cancel_list *todo);
+/* Cancels every queued stage: drops its receivers, which may queue more
+ * (R9's ripple upstream). */
+void cancel_list_run(cancel_list *todo);
+/* Drops an endpoint; stages whose last output closed go on todo. */
+void tx_drop_into(pipec_tx *tx, cancel_list *todo);
+void rx_drop_into(pipec_rx *rx, cancel_list *todo);
+
+/* A channel with no endpoints, one reference (the caller's). */
+pipec_chan *chan_new(const pipec_chan_spec *spec);
+void chan_unref(pipec_chan *ch);
+/* Endpoints on ch, owned by owner (may be NULL); take a reference. */
+pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner);
+pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner);
+/* Frees an endpoint object (after it was dropped). */
+void tx_free(pipec_tx *tx);
+void rx_free(pipec_rx *rx);
+/* At the start of a run: recount which senders have receivers. */
+void chan_count_open_outputs(pipec_chan *ch);
+
+/* Small helpers. */
+char *pipec_strdup(const char *s);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * park.c - parkers on Linux futexes; see park.h.
+ */
+#define _GNU_SOURCE
+#include "park.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+bool parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
+{
+	struct timespec ts, *tsp = NULL;
+	if (deadline != PIPEC_FOREVER) {
+		if (pipec_now() >= deadline)
+			return false;
+		ts.tv_sec = (time_t)(deadline / 1000000000);
+		ts.tv_nsec = (long)(deadline % 1000000000);
+		tsp = &ts;
+	}
+	/* The store to sleeping and the load of seq are sequentially
+	 * consistent, as are the waker's add to seq and load of sleeping:
+	 * either the waker sees us asleep, or we see its wake. The kernel
+	 * compares seq with token once more before sleeping. */
+	atomic_fetch_add(&p->sleeping, 1);
+	if (atomic_load(&p->seq) == token) {
+		/* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC time. */
+		long r = syscall(SYS_futex, &p->seq,
+				 FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
+				 token, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+		if (r != 0 && errno == ETIMEDOUT) {
+			atomic_fetch_sub(&p->sleeping, 1);
+			return atomic_load(&p->seq) != token;
+		}
+	}
+	atomic_fetch_sub(&p->sleeping, 1);
+	return true;
+}
+
+void parker_wake(pipec_parker *p)
+{
+	atomic_fetch_add(&p->seq, 1);
+	if (atomic_load(&p->sleeping) > 0)
+		syscall(SYS_futex, &p->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+			INT_MAX, NULL, NULL, 0);
+}
+
+pipec_parker *parker_self(void)
+{
+	static _Thread_local pipec_parker self = PIPEC_PARKER_INIT;
+	return &self;
+}

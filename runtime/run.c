@@ -1,0 +1,509 @@
+/*
+ * run.c - runs and stages: threads, return-is-drop, cancellation, errors,
+ * statistics.
+ *
+ * A run owns its channels and stage instances. Each stage runs on its own
+ * thread; when its body returns, every endpoint it holds is dropped (R4).
+ * Cancellation is a stage-level flag plus a wake-up of the stage's parker,
+ * followed by dropping the stage's receivers, which may close channels
+ * upstream and cancel the stages feeding them (R9) - all done at once, in
+ * the thread that caused it, through a cancel_list.
+ *
+ * The thread in pipec_run_wait supervises: it sleeps on the run's parker
+ * until every stage is done, acting on pipec_run_cancel (which only sets a
+ * flag and wakes it, so it is safe in a signal handler) and the deadline.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Cancellation                                                        */
+/* ------------------------------------------------------------------ */
+
+static void signal_cancel_fd(pipec_stage *s)
+{
+	pthread_mutex_lock(&s->fd_mu);
+	if (s->cancel_fd >= 0) {
+		uint64_t one = 1;
+		ssize_t r = write(s->cancel_fd, &one, sizeof(one));
+		(void)r; /* the counter cannot overflow from one write */
+	}
+	pthread_mutex_unlock(&s->fd_mu);
+}
+
+void stage_cancel_one(pipec_stage *s, cancel_list *todo)
+{
+	if (atomic_exchange(&s->cancelled, true))
+		return;
+	parker_wake(&s->parker);
+	signal_cancel_fd(s);
+	s->cancel_next = todo->head;
+	todo->head = s;
+}
+
+void cancel_list_run(cancel_list *todo)
+{
+	pipec_stage *s;
+	while ((s = todo->head)) {
+		todo->head = s->cancel_next;
+		for (pipec_rx *rx = atomic_load(&s->rxs); rx; rx = rx->stage_next)
+			rx_drop_into(rx, todo);
+	}
+}
+
+/* Cancels every stage of the run (R10, R11). Any thread but a signal
+ * handler. */
+static void cancel_all(pipec_run *run)
+{
+	cancel_list todo = {NULL};
+	for (pipec_stage *s = run->stages; s; s = s->next)
+		stage_cancel_one(s, &todo);
+	cancel_list_run(&todo);
+}
+
+/* Records why the run ends, if nothing did before; true if this did. */
+static bool set_cause(pipec_run *run, int cause)
+{
+	int none = CAUSE_NONE;
+	return atomic_compare_exchange_strong(&run->cause, &none, cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* Building a run                                                      */
+/* ------------------------------------------------------------------ */
+
+pipec_run *pipec_run_new(const char *name)
+{
+	pipec_run *run = calloc(1, sizeof(*run));
+	if (!run)
+		return NULL;
+	run->name = pipec_strdup(name ? name : "run");
+	if (!run->name || pthread_mutex_init(&run->mu, NULL) != 0) {
+		free(run->name);
+		free(run);
+		return NULL;
+	}
+	run->deadline = PIPEC_FOREVER;
+	run->state = RUN_NEW;
+	return run;
+}
+
+pipec_chan *pipec_run_chan(pipec_run *run, const pipec_chan_spec *spec)
+{
+	if (!run || run->state != RUN_NEW)
+		return NULL;
+	pipec_chan *ch = chan_new(spec);
+	if (!ch)
+		return NULL;
+	if (run->chans_tail)
+		run->chans_tail->run_next = ch;
+	else
+		run->chans = ch;
+	run->chans_tail = ch;
+	run->nchans++;
+	return ch;
+}
+
+pipec_stage *pipec_stage_add(pipec_run *run, const char *name,
+			     pipec_stage_fn fn, void *arg)
+{
+	if (!run || !fn || run->state != RUN_NEW)
+		return NULL;
+	pipec_stage *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->name = pipec_strdup(name ? name : "stage");
+	if (!s->name || pthread_mutex_init(&s->fd_mu, NULL) != 0) {
+		free(s->name);
+		free(s);
+		return NULL;
+	}
+	s->run = run;
+	s->fn = fn;
+	s->arg = arg;
+	s->cancel_fd = -1;
+	if (run->stages_tail)
+		run->stages_tail->next = s;
+	else
+		run->stages = s;
+	run->stages_tail = s;
+	run->nstages++;
+	return s;
+}
+
+pipec_tx *pipec_stage_tx(pipec_stage *stage, pipec_chan *chan)
+{
+	if (!stage || !chan || stage->run->state != RUN_NEW)
+		return NULL;
+	pipec_tx *tx = tx_new(chan, stage);
+	if (tx)
+		stage->noutputs++;
+	return tx;
+}
+
+pipec_rx *pipec_stage_rx(pipec_stage *stage, pipec_chan *chan)
+{
+	if (!stage || !chan || stage->run->state != RUN_NEW)
+		return NULL;
+	return rx_new(chan, stage);
+}
+
+void pipec_run_set_deadline(pipec_run *run, pipec_time deadline)
+{
+	if (run && run->state == RUN_NEW)
+		run->deadline = deadline;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The first failure wins (R11) and cancels the rest of the run. */
+static void stage_failed(pipec_stage *s)
+{
+	pipec_run *run = s->run;
+	if (!set_cause(run, CAUSE_ERROR))
+		return;
+	pthread_mutex_lock(&run->mu);
+	run->has_err = true;
+	run->err.stage = s->name;
+	run->err.code = s->result;
+	run->err.message = s->fail_msg ? s->fail_msg : "";
+	pthread_mutex_unlock(&run->mu);
+	cancel_all(run);
+}
+
+/* Return is drop (R4): every endpoint the stage holds. */
+static void stage_drop_all(pipec_stage *s)
+{
+	cancel_list todo = {NULL};
+	for (pipec_tx *tx = atomic_load(&s->txs); tx; tx = tx->stage_next)
+		tx_drop_into(tx, &todo);
+	for (pipec_rx *rx = atomic_load(&s->rxs); rx; rx = rx->stage_next)
+		rx_drop_into(rx, &todo);
+	cancel_list_run(&todo);
+}
+
+static void stage_finished(pipec_stage *s)
+{
+	stage_drop_all(s);
+	pipec_run *run = s->run;
+	if (atomic_fetch_sub(&run->live, 1) == 1)
+		parker_wake(&run->parker);
+}
+
+static void *stage_main(void *arg)
+{
+	pipec_stage *s = arg;
+	s->result = s->fn(s, s->arg);
+	if (s->result != 0)
+		stage_failed(s);
+	stage_finished(s);
+	return NULL;
+}
+
+pipec_status pipec_run_start(pipec_run *run)
+{
+	if (!run || run->state != RUN_NEW)
+		return PIPEC_EINVAL;
+	run->state = RUN_STARTED;
+
+	/* Which outputs have receivers, now that all the wiring is known.
+	 * A stage whose every output is already closed has nothing to do
+	 * (R9), e.g. one whose consumer was never wired. */
+	for (pipec_stage *s = run->stages; s; s = s->next)
+		atomic_store(&s->outputs_open, 0);
+	for (pipec_chan *ch = run->chans; ch; ch = ch->run_next)
+		chan_count_open_outputs(ch);
+	cancel_list todo = {NULL};
+	for (pipec_stage *s = run->stages; s; s = s->next)
+		if (s->noutputs > 0 && atomic_load(&s->outputs_open) == 0)
+			stage_cancel_one(s, &todo);
+	cancel_list_run(&todo);
+
+	atomic_store(&run->live, (int)run->nstages);
+	for (pipec_stage *s = run->stages; s; s = s->next) {
+		if (pthread_create(&s->thread, NULL, stage_main, s) == 0) {
+			s->started = true;
+			continue;
+		}
+		/* Could not start them all: stop the ones that run, and
+		 * count the rest as finished without running. */
+		set_cause(run, CAUSE_ERROR);
+		cancel_all(run);
+		for (pipec_stage *t = s; t; t = t->next)
+			stage_finished(t);
+		pipec_run_wait(run);
+		run->result = PIPEC_NOMEM;
+		return PIPEC_NOMEM;
+	}
+	return PIPEC_OK;
+}
+
+pipec_status pipec_run_wait(pipec_run *run)
+{
+	if (!run || run->state == RUN_NEW)
+		return PIPEC_EINVAL;
+	if (run->state == RUN_DONE)
+		return run->result;
+
+	bool cancelled = false, expired = false;
+	for (;;) {
+		uint32_t tok = parker_token(&run->parker);
+		if (atomic_load(&run->live) == 0)
+			break;
+		if (!cancelled && atomic_load(&run->cancel_requested)) {
+			cancelled = true;
+			set_cause(run, CAUSE_CANCEL);
+			cancel_all(run);
+		}
+		if (!expired && run->deadline != PIPEC_FOREVER &&
+		    pipec_now() >= run->deadline) {
+			expired = true;
+			set_cause(run, CAUSE_DEADLINE);
+			cancel_all(run);
+		}
+		parker_wait(&run->parker, tok,
+			    expired ? PIPEC_FOREVER : run->deadline);
+	}
+	for (pipec_stage *s = run->stages; s; s = s->next)
+		if (s->started)
+			pthread_join(s->thread, NULL);
+	run->state = RUN_DONE;
+
+	switch (atomic_load(&run->cause)) {
+	case CAUSE_ERROR:
+		run->result = PIPEC_ERROR;
+		break;
+	case CAUSE_CANCEL:
+		run->result = PIPEC_CANCELLED;
+		break;
+	case CAUSE_DEADLINE:
+		run->result = PIPEC_TIMEDOUT;
+		break;
+	default:
+		run->result = PIPEC_OK;
+		break;
+	}
+	return run->result;
+}
+
+pipec_status pipec_run_exec(pipec_run *run)
+{
+	pipec_status st = pipec_run_start(run);
+	if (st != PIPEC_OK)
+		return st;
+	return pipec_run_wait(run);
+}
+
+void pipec_run_cancel(pipec_run *run)
+{
+	if (!run)
+		return;
+	atomic_store(&run->cancel_requested, true);
+	parker_wake(&run->parker);
+}
+
+const pipec_error *pipec_run_error(const pipec_run *run)
+{
+	return run && run->has_err ? &run->err : NULL;
+}
+
+void pipec_run_free(pipec_run *run)
+{
+	if (!run)
+		return;
+	if (run->state == RUN_STARTED) {
+		pipec_run_cancel(run);
+		pipec_run_wait(run);
+	}
+	pipec_stage *s = run->stages;
+	while (s) {
+		pipec_stage *next = s->next;
+		stage_drop_all(s); /* a run never started still holds them */
+		pipec_tx *tx = atomic_load(&s->txs);
+		while (tx) {
+			pipec_tx *n = tx->stage_next;
+			tx_free(tx);
+			tx = n;
+		}
+		pipec_rx *rx = atomic_load(&s->rxs);
+		while (rx) {
+			pipec_rx *n = rx->stage_next;
+			rx_free(rx);
+			rx = n;
+		}
+		if (s->cancel_fd >= 0)
+			close(s->cancel_fd);
+		pthread_mutex_destroy(&s->fd_mu);
+		free(s->fail_msg);
+		free(s->name);
+		free(s);
+		s = next;
+	}
+	pipec_chan *ch = run->chans;
+	while (ch) {
+		pipec_chan *next = ch->run_next;
+		chan_unref(ch);
+		ch = next;
+	}
+	pthread_mutex_destroy(&run->mu);
+	free(run->name);
+	free(run);
+}
+
+/* ------------------------------------------------------------------ */
+/* Inside a stage                                                      */
+/* ------------------------------------------------------------------ */
+
+const char *pipec_stage_name(const pipec_stage *self)
+{
+	return self ? self->name : NULL;
+}
+
+pipec_run *pipec_stage_run(const pipec_stage *self)
+{
+	return self ? self->run : NULL;
+}
+
+bool pipec_cancelled(const pipec_stage *self)
+{
+	return self &&
+	       atomic_load_explicit(&self->cancelled, memory_order_acquire);
+}
+
+int pipec_cancel_fd(pipec_stage *self)
+{
+	if (!self)
+		return -1;
+	pthread_mutex_lock(&self->fd_mu);
+	if (self->cancel_fd < 0) {
+		self->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		/* Cancelled before the fd existed: signal_cancel_fd found
+		 * none to write, so make it readable now. The flag is set
+		 * before signal_cancel_fd takes fd_mu, so one of the two
+		 * sees the other. */
+		if (self->cancel_fd >= 0 && pipec_cancelled(self)) {
+			uint64_t one = 1;
+			ssize_t r = write(self->cancel_fd, &one, sizeof(one));
+			(void)r;
+		}
+	}
+	int fd = self->cancel_fd;
+	pthread_mutex_unlock(&self->fd_mu);
+	return fd;
+}
+
+int pipec_stage_fail(pipec_stage *self, int code, const char *fmt, ...)
+{
+	if (!self || !fmt)
+		return code;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (msg) {
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		free(self->fail_msg);
+		self->fail_msg = msg;
+	}
+	return code;
+}
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                          */
+/* ------------------------------------------------------------------ */
+
+size_t pipec_run_chan_count(const pipec_run *run)
+{
+	return run ? run->nchans : 0;
+}
+
+size_t pipec_run_stage_count(const pipec_run *run)
+{
+	return run ? run->nstages : 0;
+}
+
+bool pipec_run_chan_stats(const pipec_run *run, size_t i,
+			  pipec_chan_stats *out)
+{
+	if (!run || !out || i >= run->nchans)
+		return false;
+	pipec_chan *ch = run->chans;
+	while (i--)
+		ch = ch->run_next;
+	pthread_mutex_lock(&ch->mu);
+	*out = (pipec_chan_stats){
+		.name = ch->name,
+		.capacity = ch->cap,
+		.sent = ch->sent,
+		.received = ch->received,
+		.dropped = ch->dropped,
+		.refused = ch->refused,
+		.peak = ch->peak,
+	};
+	pthread_mutex_unlock(&ch->mu);
+	return true;
+}
+
+bool pipec_run_stage_stats(const pipec_run *run, size_t i,
+			   pipec_stage_stats *out)
+{
+	if (!run || !out || i >= run->nstages)
+		return false;
+	pipec_stage *s = run->stages;
+	while (i--)
+		s = s->next;
+	*out = (pipec_stage_stats){
+		.name = s->name,
+		.received = s->received,
+		.sent = s->sent,
+		.discarded = s->discarded,
+		.wait_ns = s->wait_ns,
+		.result = s->result,
+		.cancelled = atomic_load(&s->cancelled),
+	};
+	return true;
+}
+
+void pipec_run_print_stats(const pipec_run *run, void *file)
+{
+	FILE *f = file ? file : stderr;
+	if (!run)
+		return;
+	fprintf(f, "%-20s %10s %12s %12s %10s %10s %8s\n", "channel",
+		"capacity", "sent", "received", "dropped", "refused", "peak");
+	pipec_chan_stats c;
+	for (size_t i = 0; pipec_run_chan_stats(run, i, &c); i++) {
+		char cap[24];
+		if (c.capacity == PIPEC_UNBOUNDED)
+			snprintf(cap, sizeof(cap), "unbounded");
+		else
+			snprintf(cap, sizeof(cap), "%zu", c.capacity);
+		fprintf(f, "%-20s %10s %12llu %12llu %10llu %10llu %8zu\n",
+			c.name, cap, (unsigned long long)c.sent,
+			(unsigned long long)c.received,
+			(unsigned long long)c.dropped,
+			(unsigned long long)c.refused, c.peak);
+	}
+	fprintf(f, "%-20s %12s %12s %10s %12s %7s %s\n", "stage", "received",
+		"sent", "discarded", "waited ms", "result", "cancelled");
+	pipec_stage_stats s;
+	for (size_t i = 0; pipec_run_stage_stats(run, i, &s); i++)
+		fprintf(f, "%-20s %12llu %12llu %10llu %12.3f %7d %s\n", s.name,
+			(unsigned long long)s.received,
+			(unsigned long long)s.sent,
+			(unsigned long long)s.discarded, (double)s.wait_ns / 1e6,
+			s.result, s.cancelled ? "yes" : "no");
+}
