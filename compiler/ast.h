@@ -154,12 +154,12 @@ typedef struct Port {
 	/* resolved by check() */
 	Message *msg;
 	uint64_t mask; /* bit v set: variant index v allowed (all if none
-			  listed); messages have at most 64 variants */
+	                  listed); messages have at most 64 variants */
 	Stage *stage;
-	int index; /* position among the stage's ports */
+	int index;       /* position among the stage's ports */
 	bool broadcast;  /* out port wired with '=>' */
 	Channel **chans; /* in: exactly 1; out: 1, or one per branch when
-			    broadcast */
+	                    broadcast */
 	int nchans;
 	struct Port *next;
 } Port;
@@ -226,10 +226,10 @@ typedef struct Edge {
  */
 struct Channel {
 	const char *name; /* the declared name, or "<stage>_<port>" of its
-			     first sender */
+	                     first sender */
 	Loc loc;          /* declaration or first arrow */
 	Message *msg;
-	Count cap;   /* COUNT_NONE means 0 (rendezvous) */
+	Count cap; /* COUNT_NONE means 0 (rendezvous) */
 	Port **senders;
 	int nsenders;
 	Port **receivers;
@@ -259,8 +259,8 @@ typedef struct Program {
 	Channel *channels;
 	int nchannels;
 	bool allow_cycles; /* set by the source ("pipeline NAME allow cycles;")
-			      or the command line; turns the cycle error into
-			      a warning */
+	                      or the command line; turns the cycle error into
+	                      a warning */
 } Program;
 
 /* Names for ParamType values: "int", "long", ... */

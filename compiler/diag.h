@@ -30,20 +30,20 @@ typedef struct Diag {
 } Diag;
 
 void diag_error(Diag *d, Loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 void diag_warning(Diag *d, Loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 void diag_note(Diag *d, Loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* An error about no place in the file (e.g. it cannot be read). */
 void diag_error_noloc(Diag *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* An internal error in pipec: prints "pipec: internal error: ..." with
  * the C file and line, and exits with status 3. */
-#define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
+#define die(...)      die_at(__FILE__, __LINE__, __VA_ARGS__)
 #define UNREACHABLE() die_at(__FILE__, __LINE__, "unreachable code reached")
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #endif

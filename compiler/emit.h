@@ -21,10 +21,10 @@ typedef struct EmitOptions {
 	bool line_directives;    /* #line back to the .pipe (--no-line: off) */
 	bool with_main;          /* --main: a main() parsing --param flags */
 	const char *src_name;    /* the .pipe path for #line and banners, as
-				    given on the command line */
+	                            given on the command line */
 	const char *header_name; /* how the .c file #includes the header */
 	const char *out_name;    /* the .c file's own name, for the #line
-				    directives that point back into it */
+	                            directives that point back into it */
 } EmitOptions;
 
 bool emit_header(const Program *p, const EmitOptions *o, FILE *out);

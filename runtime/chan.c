@@ -71,7 +71,7 @@ static waitnode *q_claim(waitq *q)
 		q_remove(q, n);
 		int expected = WAIT_PENDING;
 		if (atomic_compare_exchange_strong(&n->w->state, &expected,
-						   n->index))
+		                                   n->index))
 			return n;
 	}
 	return NULL;
@@ -185,8 +185,7 @@ pipec_chan *chan_new(const pipec_chan_spec *spec)
 }
 
 /* Destroys n messages stored contiguously at msgs (R7, R8). */
-static void drop_messages(const pipec_chan *ch, unsigned char *msgs,
-			  size_t n)
+static void drop_messages(const pipec_chan *ch, unsigned char *msgs, size_t n)
 {
 	if (ch->drop)
 		for (size_t i = 0; i < n; i++)
@@ -283,7 +282,7 @@ pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner)
 	if (owner) {
 		tx->stage_next = atomic_load(&owner->txs);
 		while (!atomic_compare_exchange_weak(&owner->txs,
-						     &tx->stage_next, tx))
+		                                     &tx->stage_next, tx))
 			;
 	}
 	return tx;
@@ -303,7 +302,7 @@ pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner)
 	if (owner) {
 		rx->stage_next = atomic_load(&owner->rxs);
 		while (!atomic_compare_exchange_weak(&owner->rxs,
-						     &rx->stage_next, rx))
+		                                     &rx->stage_next, rx))
 			;
 		/* A stage cancelled meanwhile has had its receivers dropped;
 		 * this one must go too (cancellation drops inputs, R9). */
@@ -380,7 +379,7 @@ void rx_drop_into(pipec_rx *rx, cancel_list *todo)
 }
 
 pipec_status pipec_channel(const pipec_chan_spec *spec, pipec_tx **tx,
-			   pipec_rx **rx)
+                           pipec_rx **rx)
 {
 	if (!tx || !rx || !spec || spec->elem_size == 0)
 		return PIPEC_EINVAL;
@@ -530,7 +529,7 @@ static pipec_status send_now(pipec_chan *ch, const void *msg)
 }
 
 static pipec_status send_impl(pipec_tx *tx, const void *msg,
-			      pipec_time deadline, bool try)
+                              pipec_time deadline, bool try)
 {
 	if (!tx || !msg)
 		return PIPEC_EINVAL;
@@ -621,7 +620,7 @@ pipec_status pipec_try_send(pipec_tx *tx, const void *msg)
 }
 
 pipec_status pipec_send_until(pipec_tx *tx, const void *msg,
-			      pipec_time deadline)
+                              pipec_time deadline)
 {
 	return send_impl(tx, msg, deadline, false);
 }
@@ -665,7 +664,7 @@ static pipec_status recv_now(pipec_chan *ch, void *out)
 }
 
 static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
-			      bool try)
+                              bool try)
 {
 	if (!rx || !out)
 		return PIPEC_EINVAL;
@@ -716,8 +715,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 		bool aborted = abort_wait(&w);
 		/* End of stream: a message buffered meanwhile still counts
 		 * (R6). Cancellation and time-outs return at once. */
-		if (aborted && st == PIPEC_CLOSED &&
-		    !atomic_load(&rx->dropped))
+		if (aborted && st == PIPEC_CLOSED && !atomic_load(&rx->dropped))
 			st = recv_now(ch, out);
 		pthread_mutex_unlock(&ch->mu);
 		if (!aborted)
@@ -758,7 +756,7 @@ static bool usable(pipec_rx *rx)
 }
 
 pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
-				size_t *which, pipec_time deadline)
+                                size_t *which, pipec_time deadline)
 {
 	if ((!rxs && n) || !out || !which || n > INT32_MAX)
 		return PIPEC_EINVAL;
@@ -864,7 +862,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 }
 
 pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
-			  size_t *which)
+                          size_t *which)
 {
 	return pipec_select_until(rxs, n, out, which, PIPEC_FOREVER);
 }

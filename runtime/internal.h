@@ -28,7 +28,7 @@
 enum {
 	WAIT_PENDING = -1, /* nobody has completed it yet */
 	WAIT_ABORTED = -2, /* the waiter gave up (woken, cancelled, timed
-			      out) and will retry or return */
+	                      out) and will retry or return */
 	/* >= 0: a peer completed case number N of the wait */
 };
 
@@ -38,9 +38,9 @@ typedef struct waiter {
 	pipec_parker *parker; /* woken when state changes or to recheck */
 	_Atomic int state;    /* WAIT_PENDING, WAIT_ABORTED or a case */
 	_Atomic bool done;    /* the peer that claimed it has finished
-				 copying (stored after the copy) */
+	                         copying (stored after the copy) */
 	void *buf; /* receiver: where a peer puts the message; sender:
-		      the message a peer takes (rendezvous or full) */
+	              the message a peer takes (rendezvous or full) */
 } waiter;
 
 /* A waiter's place in one channel's queue (a select has one per case). */
@@ -71,7 +71,7 @@ struct pipec_chan {
 	size_t ring_cap, head, count;
 
 	size_t nsenders, nreceivers; /* live (undropped) endpoints */
-	waitq recvq;   /* receivers waiting for a message */
+	waitq recvq;                 /* receivers waiting for a message */
 	waitq sendq;   /* senders waiting for a receiver or for room */
 	waitq demandq; /* senders in pipec_wait_demand */
 	pipec_tx *txs; /* live sender endpoints, for R9 */
@@ -80,16 +80,16 @@ struct pipec_chan {
 	uint64_t sent, received, dropped, refused;
 	size_t peak;
 
-	_Atomic size_t refs; /* the run's reference + one per endpoint */
+	_Atomic size_t refs;  /* the run's reference + one per endpoint */
 	pipec_chan *run_next; /* in the run's list, in creation order */
 };
 
 struct pipec_tx {
 	pipec_chan *ch;
-	pipec_stage *owner;  /* NULL: standalone */
+	pipec_stage *owner; /* NULL: standalone */
 	_Atomic bool dropped;
-	bool open;           /* under ch->mu: counted in owner's
-				outputs_open (the channel had receivers) */
+	bool open;                   /* under ch->mu: counted in owner's
+	                                outputs_open (the channel had receivers) */
 	pipec_tx *ch_next, *ch_prev; /* in ch->txs, under ch->mu */
 	pipec_tx *stage_next;        /* in owner->txs; never unlinked */
 };
@@ -111,7 +111,7 @@ struct pipec_stage {
 	pthread_t thread;
 	bool started;
 
-	pipec_parker parker;   /* every blocking call of this stage */
+	pipec_parker parker; /* every blocking call of this stage */
 	_Atomic bool cancelled;
 	_Atomic int outputs_open; /* senders whose channel has receivers */
 	size_t noutputs;          /* senders registered before the start */
@@ -143,8 +143,8 @@ enum run_cause {
 
 struct pipec_run {
 	char *name;
-	pipec_parker parker; /* the waiting thread (pipec_run_wait) */
-	_Atomic int live;    /* stage threads not yet finished */
+	pipec_parker parker;           /* the waiting thread (pipec_run_wait) */
+	_Atomic int live;              /* stage threads not yet finished */
 	_Atomic bool cancel_requested; /* pipec_run_cancel, signal-safe */
 	_Atomic int cause;             /* enum run_cause */
 	pipec_time deadline;

@@ -29,8 +29,8 @@ bool parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
 	if (atomic_load(&p->seq) == token) {
 		/* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC time. */
 		long r = syscall(SYS_futex, &p->seq,
-				 FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
-				 token, tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+		                 FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, token,
+		                 tsp, NULL, FUTEX_BITSET_MATCH_ANY);
 		if (r != 0 && errno == ETIMEDOUT) {
 			atomic_fetch_sub(&p->sleeping, 1);
 			return atomic_load(&p->seq) != token;
@@ -45,7 +45,7 @@ void parker_wake(pipec_parker *p)
 	atomic_fetch_add(&p->seq, 1);
 	if (atomic_load(&p->sleeping) > 0)
 		syscall(SYS_futex, &p->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
-			INT_MAX, NULL, NULL, 0);
+		        INT_MAX, NULL, NULL, 0);
 }
 
 pipec_parker *parker_self(void)

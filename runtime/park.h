@@ -23,11 +23,14 @@
 #include "pipec.h"
 
 typedef struct pipec_parker {
-	_Atomic uint32_t seq;     /* bumped by every wake */
+	_Atomic uint32_t seq;      /* bumped by every wake */
 	_Atomic uint32_t sleeping; /* > 0 while the owner may be asleep */
 } pipec_parker;
 
-#define PIPEC_PARKER_INIT {0, 0}
+#define PIPEC_PARKER_INIT                                                      \
+	{                                                                      \
+		0, 0                                                           \
+	}
 
 static inline uint32_t parker_token(pipec_parker *p)
 {

@@ -34,8 +34,8 @@ extern "C" {
 #endif
 
 /* The runtime's version. Generated code checks it with #error. */
-#define PIPEC_VERSION_MAJOR 0
-#define PIPEC_VERSION_MINOR 1
+#define PIPEC_VERSION_MAJOR  0
+#define PIPEC_VERSION_MINOR  1
 #define PIPEC_VERSION_STRING "0.1.0"
 
 /*
@@ -45,18 +45,18 @@ extern "C" {
 typedef enum pipec_status {
 	PIPEC_OK = 0,     /* done */
 	PIPEC_CLOSED,     /* the other side is gone: a send with no receiver
-			     left (R5), a receive with no sender left and
-			     nothing buffered (R6), or an endpoint already
-			     dropped */
+	                     left (R5), a receive with no sender left and
+	                     nothing buffered (R6), or an endpoint already
+	                     dropped */
 	PIPEC_CANCELLED,  /* the calling stage was cancelled: all its outputs
-			     closed (R9), the run was cancelled, hit its
-			     deadline or another stage failed (R10, R11) */
+	                     closed (R9), the run was cancelled, hit its
+	                     deadline or another stage failed (R10, R11) */
 	PIPEC_TIMEDOUT,   /* a deadline given to the call passed first */
 	PIPEC_WOULDBLOCK, /* a try- operation could not complete at once */
 	PIPEC_NOMEM,      /* out of memory */
 	PIPEC_EINVAL,     /* a bad argument (NULL, wrong size, wrong state) */
 	PIPEC_ERROR,      /* run result only: a stage failed (R11); see
-			     pipec_run_error() */
+	                     pipec_run_error() */
 } pipec_status;
 
 /* A short lower-case name for a status ("ok", "closed", ...). */
@@ -97,11 +97,11 @@ typedef void (*pipec_drop_fn)(void *msg, void *ctx);
 
 /* How a channel is made. */
 typedef struct pipec_chan_spec {
-	const char *name;      /* for statistics and traces; copied */
-	size_t elem_size;      /* bytes of one message, > 0 */
-	size_t capacity;       /* 0, N or PIPEC_UNBOUNDED */
-	pipec_drop_fn drop;    /* may be NULL: messages own nothing */
-	void *drop_ctx;        /* passed to drop */
+	const char *name;   /* for statistics and traces; copied */
+	size_t elem_size;   /* bytes of one message, > 0 */
+	size_t capacity;    /* 0, N or PIPEC_UNBOUNDED */
+	pipec_drop_fn drop; /* may be NULL: messages own nothing */
+	void *drop_ctx;     /* passed to drop */
 } pipec_chan_spec;
 
 /*
@@ -110,7 +110,7 @@ typedef struct pipec_chan_spec {
  * is dropped. Returns PIPEC_OK, PIPEC_EINVAL or PIPEC_NOMEM.
  */
 pipec_status pipec_channel(const pipec_chan_spec *spec, pipec_tx **tx,
-			   pipec_rx **rx);
+                           pipec_rx **rx);
 
 /*
  * Another counted endpoint on the same channel (R3), owned like the
@@ -147,7 +147,7 @@ void pipec_rx_drop(pipec_rx *rx);
 pipec_status pipec_send(pipec_tx *tx, const void *msg);
 pipec_status pipec_try_send(pipec_tx *tx, const void *msg);
 pipec_status pipec_send_until(pipec_tx *tx, const void *msg,
-			      pipec_time deadline);
+                              pipec_time deadline);
 
 /*
  * Receives one message into out (elem_size bytes). The message then belongs
@@ -169,9 +169,9 @@ pipec_status pipec_recv_until(pipec_rx *rx, void *out, pipec_time deadline);
  * one thread). Statuses as for pipec_recv_until.
  */
 pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
-				size_t *which, pipec_time deadline);
+                                size_t *which, pipec_time deadline);
 pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
-			  size_t *which);
+                          size_t *which);
 
 /*
  * Waits for demand on an output (R13): returns PIPEC_OK once a receiver of
@@ -214,7 +214,7 @@ pipec_chan *pipec_run_chan(pipec_run *run, const pipec_chan_spec *spec);
  * started.
  */
 pipec_stage *pipec_stage_add(pipec_run *run, const char *name,
-			     pipec_stage_fn fn, void *arg);
+                             pipec_stage_fn fn, void *arg);
 
 /*
  * Endpoints held by a stage: counted from now on, dropped when the stage
@@ -296,9 +296,9 @@ int pipec_cancel_fd(pipec_stage *self);
  */
 int pipec_stage_fail(pipec_stage *self, int code, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+        __attribute__((format(printf, 3, 4)))
 #endif
-	;
+        ;
 
 /* ------------------------------------------------------------------ */
 /* Statistics (R13), readable after pipec_run_wait()                   */
@@ -306,25 +306,25 @@ int pipec_stage_fail(pipec_stage *self, int code, const char *fmt, ...)
 
 typedef struct pipec_chan_stats {
 	const char *name;
-	size_t capacity;      /* as made (PIPEC_UNBOUNDED for unbounded) */
-	uint64_t sent;        /* messages that entered the channel */
-	uint64_t received;    /* messages taken by a receiver */
-	uint64_t dropped;     /* leftovers: messages that entered but were
-				 destroyed undelivered (R8); after the run
-				 sent == received + dropped */
-	uint64_t refused;     /* messages handed to a send that failed and
-				 were destroyed without entering (R7) */
-	size_t peak;          /* highest number buffered at once */
+	size_t capacity;   /* as made (PIPEC_UNBOUNDED for unbounded) */
+	uint64_t sent;     /* messages that entered the channel */
+	uint64_t received; /* messages taken by a receiver */
+	uint64_t dropped;  /* leftovers: messages that entered but were
+	                      destroyed undelivered (R8); after the run
+	                      sent == received + dropped */
+	uint64_t refused;  /* messages handed to a send that failed and
+	                      were destroyed without entering (R7) */
+	size_t peak;       /* highest number buffered at once */
 } pipec_chan_stats;
 
 typedef struct pipec_stage_stats {
 	const char *name;
-	uint64_t received;    /* messages received */
-	uint64_t sent;        /* messages sent successfully */
-	uint64_t discarded;   /* messages handed to a send that failed */
-	uint64_t wait_ns;     /* time spent blocked in the runtime */
-	int result;           /* what the body returned */
-	bool cancelled;       /* whether it had been cancelled */
+	uint64_t received;  /* messages received */
+	uint64_t sent;      /* messages sent successfully */
+	uint64_t discarded; /* messages handed to a send that failed */
+	uint64_t wait_ns;   /* time spent blocked in the runtime */
+	int result;         /* what the body returned */
+	bool cancelled;     /* whether it had been cancelled */
 } pipec_stage_stats;
 
 size_t pipec_run_chan_count(const pipec_run *run);
@@ -332,9 +332,9 @@ size_t pipec_run_stage_count(const pipec_run *run);
 /* Statistics of the i-th channel / stage, in the order they were added.
  * Return false if i is out of range. */
 bool pipec_run_chan_stats(const pipec_run *run, size_t i,
-			  pipec_chan_stats *out);
+                          pipec_chan_stats *out);
 bool pipec_run_stage_stats(const pipec_run *run, size_t i,
-			   pipec_stage_stats *out);
+                           pipec_stage_stats *out);
 /* Prints both tables, readably, to a FILE * (passed as void * to keep
  * <stdio.h> out of this header). */
 void pipec_run_print_stats(const pipec_run *run, void *file);

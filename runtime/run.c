@@ -54,7 +54,8 @@ void cancel_list_run(cancel_list *todo)
 	pipec_stage *s;
 	while ((s = todo->head)) {
 		todo->head = s->cancel_next;
-		for (pipec_rx *rx = atomic_load(&s->rxs); rx; rx = rx->stage_next)
+		for (pipec_rx *rx = atomic_load(&s->rxs); rx;
+		     rx = rx->stage_next)
 			rx_drop_into(rx, todo);
 	}
 }
@@ -113,7 +114,7 @@ pipec_chan *pipec_run_chan(pipec_run *run, const pipec_chan_spec *spec)
 }
 
 pipec_stage *pipec_stage_add(pipec_run *run, const char *name,
-			     pipec_stage_fn fn, void *arg)
+                             pipec_stage_fn fn, void *arg)
 {
 	if (!run || !fn || run->state != RUN_NEW)
 		return NULL;
@@ -272,7 +273,7 @@ pipec_status pipec_run_wait(pipec_run *run)
 			cancel_all(run);
 		}
 		parker_wait(&run->parker, tok,
-			    expired ? PIPEC_FOREVER : run->deadline);
+		            expired ? PIPEC_FOREVER : run->deadline);
 	}
 	for (pipec_stage *s = run->stages; s; s = s->next)
 		if (s->started)
@@ -435,8 +436,7 @@ size_t pipec_run_stage_count(const pipec_run *run)
 	return run ? run->nstages : 0;
 }
 
-bool pipec_run_chan_stats(const pipec_run *run, size_t i,
-			  pipec_chan_stats *out)
+bool pipec_run_chan_stats(const pipec_run *run, size_t i, pipec_chan_stats *out)
 {
 	if (!run || !out || i >= run->nchans)
 		return false;
@@ -445,20 +445,20 @@ bool pipec_run_chan_stats(const pipec_run *run, size_t i,
 		ch = ch->run_next;
 	pthread_mutex_lock(&ch->mu);
 	*out = (pipec_chan_stats){
-		.name = ch->name,
-		.capacity = ch->cap,
-		.sent = ch->sent,
-		.received = ch->received,
-		.dropped = ch->dropped,
-		.refused = ch->refused,
-		.peak = ch->peak,
+	        .name = ch->name,
+	        .capacity = ch->cap,
+	        .sent = ch->sent,
+	        .received = ch->received,
+	        .dropped = ch->dropped,
+	        .refused = ch->refused,
+	        .peak = ch->peak,
 	};
 	pthread_mutex_unlock(&ch->mu);
 	return true;
 }
 
 bool pipec_run_stage_stats(const pipec_run *run, size_t i,
-			   pipec_stage_stats *out)
+                           pipec_stage_stats *out)
 {
 	if (!run || !out || i >= run->nstages)
 		return false;
@@ -466,13 +466,13 @@ bool pipec_run_stage_stats(const pipec_run *run, size_t i,
 	while (i--)
 		s = s->next;
 	*out = (pipec_stage_stats){
-		.name = s->name,
-		.received = s->received,
-		.sent = s->sent,
-		.discarded = s->discarded,
-		.wait_ns = s->wait_ns,
-		.result = s->result,
-		.cancelled = atomic_load(&s->cancelled),
+	        .name = s->name,
+	        .received = s->received,
+	        .sent = s->sent,
+	        .discarded = s->discarded,
+	        .wait_ns = s->wait_ns,
+	        .result = s->result,
+	        .cancelled = atomic_load(&s->cancelled),
 	};
 	return true;
 }
@@ -483,7 +483,7 @@ void pipec_run_print_stats(const pipec_run *run, void *file)
 	if (!run)
 		return;
 	fprintf(f, "%-20s %10s %12s %12s %10s %10s %8s\n", "channel",
-		"capacity", "sent", "received", "dropped", "refused", "peak");
+	        "capacity", "sent", "received", "dropped", "refused", "peak");
 	pipec_chan_stats c;
 	for (size_t i = 0; pipec_run_chan_stats(run, i, &c); i++) {
 		char cap[24];
@@ -492,18 +492,19 @@ void pipec_run_print_stats(const pipec_run *run, void *file)
 		else
 			snprintf(cap, sizeof(cap), "%zu", c.capacity);
 		fprintf(f, "%-20s %10s %12llu %12llu %10llu %10llu %8zu\n",
-			c.name, cap, (unsigned long long)c.sent,
-			(unsigned long long)c.received,
-			(unsigned long long)c.dropped,
-			(unsigned long long)c.refused, c.peak);
+		        c.name, cap, (unsigned long long)c.sent,
+		        (unsigned long long)c.received,
+		        (unsigned long long)c.dropped,
+		        (unsigned long long)c.refused, c.peak);
 	}
 	fprintf(f, "%-20s %12s %12s %10s %12s %7s %s\n", "stage", "received",
-		"sent", "discarded", "waited ms", "result", "cancelled");
+	        "sent", "discarded", "waited ms", "result", "cancelled");
 	pipec_stage_stats s;
 	for (size_t i = 0; pipec_run_stage_stats(run, i, &s); i++)
 		fprintf(f, "%-20s %12llu %12llu %10llu %12.3f %7d %s\n", s.name,
-			(unsigned long long)s.received,
-			(unsigned long long)s.sent,
-			(unsigned long long)s.discarded, (double)s.wait_ns / 1e6,
-			s.result, s.cancelled ? "yes" : "no");
+		        (unsigned long long)s.received,
+		        (unsigned long long)s.sent,
+		        (unsigned long long)s.discarded,
+		        (double)s.wait_ns / 1e6, s.result,
+		        s.cancelled ? "yes" : "no");
 }

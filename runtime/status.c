@@ -12,9 +12,14 @@ const char *pipec_status_name(pipec_status st)
 {
 	/* ORDER: pipec_status in pipec.h. */
 	static const char *const names[] = {
-		"ok",         "closed", "cancelled", "timed out",
-		"would block", "out of memory", "invalid argument",
-		"stage error",
+	        "ok",
+	        "closed",
+	        "cancelled",
+	        "timed out",
+	        "would block",
+	        "out of memory",
+	        "invalid argument",
+	        "stage error",
 	};
 	if ((unsigned)st < sizeof(names) / sizeof(names[0]))
 		return names[st];

@@ -59,7 +59,7 @@ static int square(pipec_stage *self, void *arg)
 	while (pipec_recv(p->in, &m) == PIPEC_OK) {
 		if (m.tag != GENERATED)
 			return pipec_stage_fail(self, 1, "unexpected tag %d",
-						(int)m.tag);
+			                        (int)m.tag);
 		m = (num){SQUARED, m.value * m.value};
 		if (pipec_send(p->out, &m) != PIPEC_OK)
 			break;
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 
 	pipec_run *run = pipec_run_new("seed");
 	pipec_chan_spec spec = {.elem_size = sizeof(num),
-				.capacity = (size_t)cap};
+	                        .capacity = (size_t)cap};
 	spec.name = "generated";
 	pipec_chan *c1 = pipec_run_chan(run, &spec);
 	spec.name = "squared";
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 	pipec_status st = pipec_run_exec(run);
 	/* Every thread has been joined: the statistics are final. */
 	fprintf(stderr, "seed: run %s, printed %ld values\n",
-		pipec_status_name(st), c.printed);
+	        pipec_status_name(st), c.printed);
 	pipec_run_print_stats(run, stderr);
 	pipec_run_free(run);
 	return st == PIPEC_OK ? 0 : 1;
