@@ -561,27 +561,32 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	atomic_init(&w.state, WAIT_PENDING);
 	atomic_init(&w.done, false);
 	waitnode node = {.w = &w};
+	/* Read before the node is visible: a wake after this is seen. */
+	uint32_t tok = parker_token(w.parker);
 	q_push(&ch->sendq, &node);
 	pthread_mutex_unlock(&ch->mu);
 
 	pipec_time t0 = pipec_now();
 	st = PIPEC_OK;
-	for (;;) {
-		uint32_t tok = parker_token(w.parker);
+	for (bool first = true;; first = false) {
+		if (!first)
+			tok = parker_token(w.parker);
 		if (atomic_load_explicit(&w.done, memory_order_acquire)) {
 			peer_finished(ch);
 			break;
 		}
+		/* Cancellation first: a cancelled stage also finds its
+		 * endpoints dropped, but must be told why (R9, R10). */
 		if (is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
-		} else if (!parker_wait(w.parker, tok, deadline)) {
-			st = PIPEC_TIMEDOUT;
-		} else {
+		} else if (!first) {
 			pthread_mutex_lock(&ch->mu);
 			if (ch->nreceivers == 0 || atomic_load(&tx->dropped))
 				st = PIPEC_CLOSED;
 			pthread_mutex_unlock(&ch->mu);
 		}
+		if (st == PIPEC_OK && !parker_wait(w.parker, tok, deadline))
+			st = PIPEC_TIMEDOUT;
 		if (st == PIPEC_OK)
 			continue;
 		pthread_mutex_lock(&ch->mu);
@@ -686,28 +691,33 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	atomic_init(&w.state, WAIT_PENDING);
 	atomic_init(&w.done, false);
 	waitnode node = {.w = &w};
+	/* Read before the node is visible: a wake after this is seen. */
+	uint32_t tok = parker_token(w.parker);
 	q_push(&ch->recvq, &node);
 	q_wake_all(&ch->demandq); /* a receiver is waiting (R13) */
 	pthread_mutex_unlock(&ch->mu);
 
 	pipec_time t0 = pipec_now();
 	st = PIPEC_OK;
-	for (;;) {
-		uint32_t tok = parker_token(w.parker);
+	for (bool first = true;; first = false) {
+		if (!first)
+			tok = parker_token(w.parker);
 		if (atomic_load_explicit(&w.done, memory_order_acquire)) {
 			peer_finished(ch);
 			break;
 		}
+		/* Cancellation first: a cancelled stage also finds its
+		 * endpoints dropped, but must be told why (R9, R10). */
 		if (is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
-		} else if (!parker_wait(w.parker, tok, deadline)) {
-			st = PIPEC_TIMEDOUT;
-		} else {
+		} else if (!first) {
 			pthread_mutex_lock(&ch->mu);
 			if (ch->nsenders == 0 || atomic_load(&rx->dropped))
 				st = PIPEC_CLOSED;
 			pthread_mutex_unlock(&ch->mu);
 		}
+		if (st == PIPEC_OK && !parker_wait(w.parker, tok, deadline))
+			st = PIPEC_TIMEDOUT;
 		if (st == PIPEC_OK)
 			continue;
 		pthread_mutex_lock(&ch->mu);
