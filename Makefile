@@ -38,7 +38,7 @@ $(error VARIANT must be plain, asan or tsan, not '$(VARIANT)')
 endif
 
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wno-unused-parameter
+	-Wmissing-prototypes
 CFLAGS ?=
 LDFLAGS ?=
 ALL_CFLAGS := -std=c11 $(WARN) $(VFLAGS) -MMD -MP $(CFLAGS)
