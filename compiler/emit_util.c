@@ -1,0 +1,244 @@
+/*
+ * emit_util.c - output, templates and names shared by the emitters; see
+ * emit_util.h.
+ */
+#include "emit_util.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+void out_init(Out *o, FILE *f)
+{
+	o->f = f;
+	o->line = 0;
+	o->failed = false;
+}
+
+static void out_write(Out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n')
+			o->line++;
+	if (n && fwrite(s, 1, n, o->f) != n)
+		o->failed = true;
+}
+
+void out_puts(Out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+void out_printf(Out *o, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		o->failed = true;
+		return;
+	}
+	if ((size_t)n < sizeof small) {
+		out_write(o, small, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big)
+		die("out of memory");
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	out_write(o, big, (size_t)n);
+	free(big);
+}
+
+void out_cstring(Out *o, const char *s)
+{
+	out_puts(o, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			out_printf(o, "\\%c", c);
+		else if (c == '\n')
+			out_puts(o, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			out_printf(o, "\\%03o", c);
+		else
+			out_write(o, (const char *)&c, 1);
+	}
+	out_puts(o, "\"");
+}
+
+bool out_finish(Out *o)
+{
+	if (fflush(o->f) != 0 || ferror(o->f))
+		o->failed = true;
+	return !o->failed;
+}
+
+void out_tmpl(Out *o, const Vars *vars, const char *tmpl)
+{
+	const char *p = tmpl;
+	while (*p) {
+		const char *d = strchr(p, '$');
+		if (!d) {
+			out_puts(o, p);
+			return;
+		}
+		out_write(o, p, (size_t)(d - p));
+		if (d[1] == '$') {
+			out_write(o, "$", 1);
+		} else if (d[1] >= 'A' && d[1] <= 'Z' && vars->v[d[1] - 'A']) {
+			out_puts(o, vars->v[d[1] - 'A']);
+		} else {
+			die("template variable $%c undefined", d[1]);
+		}
+		p = d + 2;
+	}
+}
+
+/* The #line directive that makes the next line number `line` of `file`. */
+static void out_line_directive(Out *o, int line, const char *file)
+{
+	out_printf(o, "#line %d ", line);
+	out_cstring(o, file);
+	out_puts(o, "\n");
+}
+
+void out_verbatim(Out *o, const EmitOptions *eo, const char *back_name,
+                  const char *text, Loc loc)
+{
+	bool lines = eo->line_directives && eo->src_name && back_name;
+	if (lines)
+		out_line_directive(o, loc.line, eo->src_name);
+	/* The first line is the rest of the line the block opened on: keep its
+	 * column when it holds code, drop it when it is blank. */
+	const char *nl = strchr(text, '\n');
+	size_t first = nl ? (size_t)(nl - text) : strlen(text);
+	bool blank = true;
+	for (size_t i = 0; i < first; i++)
+		if (!isspace((unsigned char)text[i]))
+			blank = false;
+	if (!blank) {
+		for (int c = 1; c < loc.col; c++)
+			out_puts(o, " ");
+		out_puts(o, text);
+	} else if (nl) {
+		out_puts(o, "\n");
+		out_puts(o, nl + 1);
+	}
+	size_t len = strlen(text);
+	if (!blank && (len == 0 || text[len - 1] != '\n'))
+		out_puts(o, "\n");
+	else if (blank && nl && len > 0 && text[len - 1] != '\n')
+		out_puts(o, "\n");
+	if (lines)
+		out_line_directive(o, o->line + 2, back_name);
+}
+
+const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+const char *src_base(const EmitOptions *eo)
+{
+	return base_name(eo->src_name ? eo->src_name : "<stdin>");
+}
+
+void out_stage_signature(Out *o, const Program *p, const Stage *s)
+{
+	out_printf(o,
+	           "int %s_stage_%s(pipec_stage *self, const %s_params "
+	           "*params,\n\t\tint replica, int replicas",
+	           p->name, s->name, p->name);
+	for (const Port *pt = s->ports; pt; pt = pt->next)
+		out_printf(o, ",\n\t\t%s_%s *%s", pt->msg->name,
+		           pt->dir == PORT_IN ? "in" : "out", pt->name);
+	out_puts(o, ")");
+}
+
+void out_port_type(Out *o, const Port *pt)
+{
+	out_puts(o, pt->msg ? pt->msg->name : pt->msg_name);
+	if (!pt->variants)
+		return;
+	bool many = pt->variants->next != NULL;
+	out_puts(o, many ? ".{" : ".");
+	for (const VariantRef *r = pt->variants; r; r = r->next)
+		out_printf(o, "%s%s", r == pt->variants ? "" : ", ", r->name);
+	if (many)
+		out_puts(o, "}");
+}
+
+char *upper_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *u = malloc(n + 1);
+	if (!u)
+		die("out of memory");
+	for (size_t i = 0; i <= n; i++)
+		u[i] = (char)toupper((unsigned char)s[i]);
+	return u;
+}
+
+void out_upper(Out *o, const char *s)
+{
+	for (; *s; s++) {
+		char c = (char)toupper((unsigned char)*s);
+		out_write(o, &c, 1);
+	}
+}
+
+void out_tag(Out *o, const Message *m, const Variant *v)
+{
+	out_upper(o, m->name);
+	out_puts(o, "_");
+	out_upper(o, v->name);
+}
+
+uint64_t port_mask(const Port *pt)
+{
+	if (!pt->variants)
+		return pt->msg && pt->msg->nvariants < 64
+		               ? (UINT64_C(1) << pt->msg->nvariants) - 1
+		               : UINT64_MAX;
+	uint64_t mask = 0;
+	for (const VariantRef *r = pt->variants; r; r = r->next)
+		if (r->resolved && r->resolved->index < 64)
+			mask |= UINT64_C(1) << r->resolved->index;
+	return mask;
+}
+
+bool mask_is_all(const Message *m, uint64_t mask)
+{
+	for (const Variant *v = m->variants; v; v = v->next)
+		if (v->index < 64 && !(mask >> v->index & 1))
+			return false;
+	return true;
+}
+
+void out_count(Out *o, const Count *c, const char *pv)
+{
+	switch (c->kind) {
+	case COUNT_NONE:
+		out_puts(o, "1");
+		break;
+	case COUNT_LIT:
+		out_printf(o, "%lld", c->value);
+		break;
+	case COUNT_PARAM:
+		out_printf(o, "%s->%s", pv,
+		           c->resolved ? c->resolved->name : c->param);
+		break;
+	case COUNT_UNBOUNDED:
+		out_puts(o, "PIPEC_UNBOUNDED");
+		break;
+	}
+}

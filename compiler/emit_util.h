@@ -1,0 +1,89 @@
+/*
+ * emit_util.h - what the three emitters share: an output that counts its
+ * lines (for #line directives back into the generated file), templates
+ * with $-placeholders, and the names the generated code derives from the
+ * .pipe file.
+ *
+ * Internal to the code generator (emit_header.c, emit_source.c,
+ * emit_dot.c); the driver sees only emit.h.
+ */
+#ifndef PIPEC_EMIT_UTIL_H
+#define PIPEC_EMIT_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast.h"
+#include "emit.h"
+
+/* A generated file being written. */
+typedef struct Out {
+	FILE *f;
+	int line;    /* newlines written so far: the next line is line + 1 */
+	bool failed; /* a write failed (errno says why) */
+} Out;
+
+void out_init(Out *o, FILE *f);
+/* Writes s as is, counting its newlines. */
+void out_puts(Out *o, const char *s);
+void out_printf(Out *o, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+/* s as a C string literal, quotes included. */
+void out_cstring(Out *o, const char *s);
+/* Flushes; false if any write failed. */
+bool out_finish(Out *o);
+
+/*
+ * A template: the text with each $X replaced by vars[X - 'A'] (an upper-
+ * case letter; NULL entries must not be used) and $$ by '$'. The
+ * emitters use $M for a message's name, $U for its upper-case name and
+ * $P for the pipeline's name.
+ */
+typedef struct Vars {
+	const char *v[26];
+} Vars;
+void out_tmpl(Out *o, const Vars *vars, const char *tmpl);
+
+/*
+ * Verbatim text from the .pipe file (a stage body or a %{ %} block) that
+ * starts at loc: with line directives on, a #line to the .pipe file before
+ * it and a #line back to the generated file (back_name) after it. The text
+ * keeps its columns: a first line holding code is indented to loc.col.
+ * Ends with a newline.
+ */
+void out_verbatim(Out *o, const EmitOptions *eo, const char *back_name,
+                  const char *text, Loc loc);
+
+/* The last component of a path: the banners name files by it so that the
+ * output never depends on where the build ran. */
+const char *base_name(const char *path);
+/* The .pipe file's name without its directories, for banners. */
+const char *src_base(const EmitOptions *eo);
+
+/* The signature every stage body has, inline (static) or extern:
+ * int P_stage_NAME(pipec_stage *self, const P_params *params, int replica,
+ *                  int replicas, M_in *port, M_out *port, ...) */
+void out_stage_signature(Out *o, const Program *p, const Stage *s);
+
+/* A port's type as written: Num, Num.Generated or Num.{A, B}. */
+void out_port_type(Out *o, const Port *pt);
+
+/* A malloc'd copy of s in upper case (free it); dies if out of memory. */
+char *upper_dup(const char *s);
+/* Writes s in upper case. */
+void out_upper(Out *o, const char *s);
+/* Writes the tag constant of variant v of message m: NUM_GENERATED. */
+void out_tag(Out *o, const Message *m, const Variant *v);
+
+/* The variants a port accepts, as a mask (every variant when it lists
+ * none), computed from the port's variant list. */
+uint64_t port_mask(const Port *pt);
+/* True when mask lets every variant of m through. */
+bool mask_is_all(const Message *m, uint64_t mask);
+
+/* How many instances a stage has, as C text ("1", "4", "params->workers")
+ * in a context where the parameters are `pv`. */
+void out_count(Out *o, const Count *c, const char *pv);
+
+#endif
