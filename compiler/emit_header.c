@@ -132,8 +132,8 @@ static void emit_accessors(Out *o, const Message *m)
 		out_printf(o, ");\n\treturn m->as.%s;\n}\n\n", v->name);
 
 		out_printf(o,
-		           "/* A pointer to the payload of a %s.%s, to change "
-		           "or take it; asserts that m\n * holds one. */\n",
+		           "/* The payload of a %s.%s by pointer, to change or "
+		           "take it. */\n",
 		           m->name, v->name);
 		out_printf(o,
 		           "static inline %s%s*%s_%s_ptr(%s *m)\n{\n"
@@ -187,7 +187,8 @@ static void emit_hooks(Out *o, const Message *m)
 
 	out_tmpl(o, &vars,
 	         "/* A copy of m that owns its own payload (with the copy "
-	         "hook, if $M has one). */\n"
+	         "hook, if $M has\n * one): what each branch of a broadcast "
+	         "gets. */\n"
 	         "static inline $M $M_clone(const $M *m)\n{\n");
 	if (m->copy_fn)
 		out_tmpl(o, &vars, "\t$M c;\n\t$C(&c, m);\n\treturn c;\n");
@@ -453,13 +454,13 @@ static void emit_externs(Out *o, const Program *p, const EmitOptions *eo)
 
 static const char run_api[] =
         "/* A built $P pipeline. */\n"
-        "typedef struct $P {\n"
+        "typedef struct $P_pipeline {\n"
         "\tpipec_run *run;\t   /* for the pipec_run_* functions: start, "
         "wait,\n"
         "\t\t\t      cancel, deadline, error, statistics */\n"
         "\t$P_params params; /* what the stages see (a copy) */\n"
         "\tstruct $P_insts *insts; /* the stage instances (private) */\n"
-        "} $P;\n"
+        "} $P_pipeline;\n"
         "\n"
         "/*\n"
         " * Builds the pipeline with params (NULL: the defaults): its run, "
@@ -470,12 +471,12 @@ static const char run_api[] =
         " *   PIPEC_EINVAL  $P_params_check() refused params\n"
         " *   PIPEC_NOMEM   out of memory\n"
         " */\n"
-        "pipec_status $P_new(const $P_params *params, $P **out);\n"
+        "pipec_status $P_new(const $P_params *params, $P_pipeline **out);\n"
         "\n"
         "/* Frees the pipeline: cancels and waits for its run if it is "
         "running,\n"
         " * then frees everything. NULL is ignored. */\n"
-        "void $P_free($P *pl);\n"
+        "void $P_free($P_pipeline *pl);\n"
         "\n"
         "/* $P_new(), pipec_run_exec(), $P_free() in one call; the statuses "
         "of\n"

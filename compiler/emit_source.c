@@ -118,7 +118,7 @@ static void emit_stage_comment(Out *o, const Program *p, const Stage *s,
 		           pt->dir == PORT_IN ? "in" : "out", pt->name);
 		out_port_type(o, pt);
 	}
-	out_printf(o, ")\n * %s:%d, ", src_base(eo), s->loc.line);
+	out_printf(o, ")\n * from %s:%d; ", src_base(eo), s->loc.line);
 	switch (s->replicas.kind) {
 	case COUNT_NONE:
 		out_puts(o, "one instance");
@@ -127,7 +127,7 @@ static void emit_stage_comment(Out *o, const Program *p, const Stage *s,
 		out_printf(o, "%lld instances", s->replicas.value);
 		break;
 	default:
-		out_printf(o, "%s instances",
+		out_printf(o, "params->%s instances",
 		           s->replicas.resolved ? s->replicas.resolved->name
 		                                : s->replicas.param);
 		break;
@@ -202,12 +202,13 @@ static void emit_params_fns(Out *o, const Program *p)
 	out_puts(o, p->params ? "\n\t};\n}\n\n" : "};\n}\n\n");
 
 	out_printf(o,
-	           "const char *%s_params_check(const %s_params *params)\n{\n"
-	           "\t(void)params;\n",
+	           "const char *%s_params_check(const %s_params *params)\n{\n",
 	           P, P);
+	bool checks = false;
 	for (const Param *pa = p->params; pa; pa = pa->next) {
 		bool is_size = pa->type == PT_SIZE;
 		if (param_is_replicas(p, pa)) {
+			checks = true;
 			out_printf(o,
 			           "\tif (params->%s < 1)\n"
 			           "\t\treturn \"%s must be at least 1\";\n",
@@ -218,12 +219,16 @@ static void emit_params_fns(Out *o, const Program *p)
 				           "\t\treturn \"%s is too large\";\n",
 				           pa->name, pa->name);
 		}
-		if (param_is_capacity(p, pa) && !is_size)
+		if (param_is_capacity(p, pa) && !is_size) {
+			checks = true;
 			out_printf(o,
 			           "\tif (params->%s < 0)\n"
 			           "\t\treturn \"%s must not be negative\";\n",
 			           pa->name, pa->name);
+		}
 	}
+	if (!checks)
+		out_puts(o, "\t(void)params;\n");
 	out_puts(o, "\treturn NULL;\n}\n\n");
 }
 
@@ -275,10 +280,10 @@ static void emit_wiring(Out *o, const Program *p)
 		if (strlen(s->name) > longest)
 			longest = strlen(s->name);
 
-	out_printf(
-	        o,
-	        "/* The stage instances of a built %s. */\nstruct %s_insts {\n",
-	        P, P);
+	out_printf(o,
+	           "/* The stage instances of a built %s pipeline. */\nstruct "
+	           "%s_insts {\n",
+	           P, P);
 	for (const Stage *s = p->stages; s; s = s->next)
 		out_printf(o, "\t%s_%s_inst *%s;\n\tint n%s;\n", P, s->name,
 		           s->name, s->name);
@@ -287,7 +292,7 @@ static void emit_wiring(Out *o, const Program *p)
 	out_puts(o, "};\n\n");
 
 	out_printf(o,
-	           "static pipec_chan *%s_chan(pipec_run *run, const char "
+	           "static pipec_chan *%s_add_chan(pipec_run *run, const char "
 	           "*name, size_t elem_size,\n"
 	           "\t\t\t\tsize_t capacity, pipec_drop_fn drop)\n{\n"
 	           "\tpipec_chan_spec spec = {\n"
@@ -299,19 +304,20 @@ static void emit_wiring(Out *o, const Program *p)
 	           "\t};\n"
 	           "\treturn pipec_run_chan(run, &spec);\n}\n\n",
 	           P);
-	out_printf(o,
-	           "/* A stage instance named \"stage[replica]\". */\n"
-	           "static pipec_stage *%s_stage(pipec_run *run, const char "
-	           "*stage, int replica,\n"
-	           "\t\t\t\t pipec_stage_fn fn, void *arg)\n{\n"
-	           "\tchar name[%zu];\n"
-	           "\tsnprintf(name, sizeof name, \"%%s[%%d]\", stage, "
-	           "replica);\n"
-	           "\treturn pipec_stage_add(run, name, fn, arg);\n}\n\n",
-	           P, longest + 16);
+	out_printf(
+	        o,
+	        "/* A stage instance named \"stage[replica]\". */\n"
+	        "static pipec_stage *%s_add_stage(pipec_run *run, const char "
+	        "*stage, int replica,\n"
+	        "\t\t\t\t pipec_stage_fn fn, void *arg)\n{\n"
+	        "\tchar name[%zu];\n"
+	        "\tsnprintf(name, sizeof name, \"%%s[%%d]\", stage, "
+	        "replica);\n"
+	        "\treturn pipec_stage_add(run, name, fn, arg);\n}\n\n",
+	        P, longest + 16);
 
 	out_printf(o,
-	           "void %s_free(%s *pl)\n{\n"
+	           "void %s_free(%s_pipeline *pl)\n{\n"
 	           "\tif (!pl)\n\t\treturn;\n"
 	           "\tpipec_run_free(pl->run); /* joins every thread first */\n"
 	           "\tif (pl->insts) {\n",
@@ -322,7 +328,8 @@ static void emit_wiring(Out *o, const Program *p)
 
 	int nch = p->nchannels > 0 ? p->nchannels : 1;
 	out_printf(o,
-	           "pipec_status %s_new(const %s_params *params, %s **out)\n"
+	           "pipec_status %s_new(const %s_params *params, %s_pipeline "
+	           "**out)\n"
 	           "{\n"
 	           "\t%s_params defaults;\n"
 	           "\tpipec_chan *ch[%d] = {NULL};\n\n"
@@ -333,7 +340,7 @@ static void emit_wiring(Out *o, const Program *p)
 	           "\t}\n"
 	           "\tif (%s_params_check(params))\n"
 	           "\t\treturn PIPEC_EINVAL;\n"
-	           "\t%s *pl = calloc(1, sizeof *pl);\n"
+	           "\t%s_pipeline *pl = calloc(1, sizeof *pl);\n"
 	           "\tif (!pl)\n"
 	           "\t\treturn PIPEC_NOMEM;\n"
 	           "\tpl->params = *params;\n"
@@ -349,13 +356,12 @@ static void emit_wiring(Out *o, const Program *p)
 	out_puts(o, "\t/* Channels (R1, R2). */\n");
 	for (const Channel *c = p->channels; c; c = c->next) {
 		int k = chan_slot(p, c);
-		out_printf(o, "\tch[%d] = %s_chan(pl->run, ", k, P);
+		out_printf(o, "\tch[%d] = %s_add_chan(pl->run, ", k, P);
 		out_cstring(o, c->name);
-		out_printf(o, ", sizeof(%s), ", c->msg->name);
+		out_printf(o, ",\n\t\t\t\t sizeof(%s), ", c->msg->name);
 		out_capacity(o, c);
 		if (c->msg->drop_fn)
-			out_printf(o, ",\n\t\t\t%s_drop_%s);\n", P,
-			           c->msg->name);
+			out_printf(o, ", %s_drop_%s);\n", P, c->msg->name);
 		else
 			out_puts(o, ", NULL);\n");
 		out_printf(o, "\tif (!ch[%d])\n\t\tgoto nomem;\n", k);
@@ -368,7 +374,9 @@ static void emit_wiring(Out *o, const Program *p)
 		out_puts(o, s->replicas.kind == COUNT_NONE
 		                    ? " instance. */\n"
 		                    : " instances. */\n");
-		out_printf(o, "\tpl->insts->n%s = (int)", S);
+		out_printf(o, "\tpl->insts->n%s = ", S);
+		if (s->replicas.kind == COUNT_PARAM)
+			out_puts(o, "(int)");
 		out_count(o, &s->replicas, "params");
 		out_printf(o,
 		           ";\n"
@@ -380,10 +388,11 @@ static void emit_wiring(Out *o, const Program *p)
 		           "\t\tin->params = params;\n"
 		           "\t\tin->replica = r;\n"
 		           "\t\tin->replicas = pl->insts->n%s;\n"
-		           "\t\tpipec_stage *st = %s_stage(pl->run, ",
+		           "\t\tpipec_stage *st = %s_add_stage(pl->run, ",
 		           S, S, S, S, S, P, S, S, S, P);
 		out_cstring(o, S);
-		out_printf(o, ", r, %s_%s_thread, in);\n", P, S);
+		out_printf(o, ", r,\n\t\t\t\t\t\t   %s_%s_thread, in);\n", P,
+		           S);
 		out_puts(o, "\t\tif (!st)\n\t\t\tgoto nomem;\n");
 		for (const Port *pt = s->ports; pt; pt = pt->next) {
 			out_printf(o, "\t\tin->%s.mask = ", pt->name);
@@ -427,7 +436,7 @@ static void emit_wiring(Out *o, const Program *p)
 
 	out_printf(o,
 	           "pipec_status %s_run(const %s_params *params)\n{\n"
-	           "\t%s *pl;\n"
+	           "\t%s_pipeline *pl;\n"
 	           "\tpipec_status st = %s_new(params, &pl);\n"
 	           "\tif (st != PIPEC_OK)\n\t\treturn st;\n"
 	           "\tst = pipec_run_exec(pl->run);\n"
@@ -708,7 +717,7 @@ static void emit_main(Out *o, const Program *p, const EmitOptions *eo)
 	         "\tconst char *why = $P_params_check(&params);\n"
 	         "\tif (why)\n"
 	         "\t\treturn $P_usage_error(\"%s%s\", why, \"\");\n\n"
-	         "\t$P *pl;\n"
+	         "\t$P_pipeline *pl;\n"
 	         "\tpipec_status st = $P_new(&params, &pl);\n"
 	         "\tif (st != PIPEC_OK) {\n"
 	         "\t\tfprintf(stderr, \"$P: cannot build the pipeline: "
