@@ -1,0 +1,141 @@
+/*
+ * diag.c - printing diagnostics about the .pipe file; see diag.h.
+ *
+ * Each message is "file:line:col: error: text", then the source line, then
+ * a caret under the column. The caret line copies the tabs of the source
+ * line and counts a UTF-8 character as one column, so the caret lines up
+ * with what a terminal shows.
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum Kind { ERROR, WARNING, NOTE };
+
+static const char *const kind_names[] = {"error", "warning", "note"};
+static const char *const kind_colors[] = {"\033[1;31m", "\033[1;35m",
+                                          "\033[1;36m"};
+
+/* Prints the source line `line` and the caret under column col. */
+static void show_line(Diag *d, Loc loc)
+{
+	const Src *src = d->src;
+	if (!src || !src->text || loc.line < 1)
+		return;
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 1; l < loc.line && p < end; p++)
+		if (*p == '\n')
+			l++;
+	const char *eol = p;
+	while (eol < end && *eol != '\n')
+		eol++;
+	if (eol > p && eol[-1] == '\r')
+		eol--;
+	/* Very long lines are cut around the column. */
+	const size_t max = 400;
+	const char *from = p;
+	size_t col = loc.col > 0 ? (size_t)loc.col - 1 : 0;
+	if (col > (size_t)(eol - p))
+		col = (size_t)(eol - p);
+	if (col > max / 2)
+		from = p + col - max / 2;
+	const char *to = (size_t)(eol - from) > max ? from + max : eol;
+	bool cut_left = from > p, cut_right = to < eol;
+
+	fputs(cut_left ? "..." : "", d->out);
+	for (const char *q = from; q < to; q++) {
+		unsigned char c = (unsigned char)*q;
+		fputc(c == '\t' || c >= 0x20 ? c : ' ', d->out);
+	}
+	fputs(cut_right ? "...\n" : "\n", d->out);
+
+	fputs(cut_left ? "   " : "", d->out);
+	for (const char *q = from; q < p + col; q++) {
+		unsigned char c = (unsigned char)*q;
+		if (c == '\t')
+			fputc('\t', d->out);
+		else if ((c & 0xc0) != 0x80) /* not a UTF-8 continuation */
+			fputc(' ', d->out);
+	}
+	fputs(d->color ? "\033[1;32m^\033[0m\n" : "^\n", d->out);
+}
+
+static void vreport(Diag *d, enum Kind kind, const Loc *loc, const char *fmt,
+                    va_list ap)
+{
+	if (kind == ERROR)
+		d->errors++;
+	else if (kind == WARNING)
+		d->warnings++;
+	if (d->max_errors > 0 && d->errors > d->max_errors) {
+		if (kind == ERROR && d->errors == d->max_errors + 1)
+			fprintf(d->out,
+			        "pipec: too many errors (%d); the rest "
+			        "are not shown\n",
+			        d->max_errors);
+		return;
+	}
+	const char *path = d->src && d->src->path ? d->src->path : "pipec";
+	if (d->color)
+		fputs("\033[1m", d->out);
+	if (loc)
+		fprintf(d->out, "%s:%d:%d: ", path, loc->line, loc->col);
+	else
+		fprintf(d->out, "%s: ", path);
+	if (d->color)
+		fprintf(d->out, "%s%s:\033[0m\033[1m ", kind_colors[kind],
+		        kind_names[kind]);
+	else
+		fprintf(d->out, "%s: ", kind_names[kind]);
+	vfprintf(d->out, fmt, ap);
+	fputs(d->color ? "\033[0m\n" : "\n", d->out);
+	if (loc)
+		show_line(d, *loc);
+}
+
+void diag_error(Diag *d, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, ERROR, &loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warning(Diag *d, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, WARNING, &loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_note(Diag *d, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, NOTE, &loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error_noloc(Diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, ERROR, NULL, fmt, ap);
+	va_end(ap);
+}
+
+_Noreturn void die_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "pipec: internal error (%s:%d): ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(3);
+}

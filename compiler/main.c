@@ -1,0 +1,518 @@
+/*
+ * main.c - the pipec driver: the command line, then the passes
+ *
+ *     read the file -> parse -> check -> emit
+ *
+ * and the outputs, written to temporary files next to their targets and
+ * renamed into place only when every pass succeeded (otherwise removed), so
+ * a failed run never leaves a partial output. The header is not replaced
+ * when its contents did not change, so make does not rebuild what includes
+ * it. The command line and the exit codes are in docs/compiler.md.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "check.h"
+#include "diag.h"
+#include "emit.h"
+#include "parse.h"
+
+#define PIPEC_VERSION "0.1.0"
+
+/* Exit codes. */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+/* The largest .pipe file pipec reads. */
+#define MAX_INPUT (16 * 1024 * 1024)
+/* Errors shown before pipec stops printing them (all are counted). */
+#define MAX_SHOWN_ERRORS 50
+
+typedef struct Options {
+	const char *input;
+	const char *out_c; /* -o */
+	const char *out_h; /* -H, --header */
+	const char *out_d; /* -MF, or -MD's default */
+	const char *dot;   /* --dot; "-" is stdout */
+	bool deps;         /* -MD or -MF */
+	bool with_main;    /* --main */
+	bool no_line;      /* --no-line */
+	bool allow_cycles; /* --allow-cycles */
+} Options;
+
+static const char usage_line[] =
+        "usage: pipec [options] FILE.pipe   ('pipec --help' lists the "
+        "options)\n";
+
+static void print_help(void)
+{
+	fputs("usage: pipec [options] FILE.pipe\n"
+	      "\n"
+	      "Compiles a pipeline description into a C header and source "
+	      "file that\n"
+	      "link against the pipec runtime (libpipec.a).\n"
+	      "\n"
+	      "options:\n"
+	      "  -o FILE.c          the C source to write (default: the "
+	      "input's base\n"
+	      "                     name with .c, in the current directory)\n"
+	      "  -H, --header FILE.h\n"
+	      "                     the header to write (default: the .c "
+	      "file with .h)\n"
+	      "  -MD                also write a make dependency file (the .c "
+	      "file with .d)\n"
+	      "  -MF FILE           write the dependency file to FILE "
+	      "(implies -MD)\n"
+	      "  --main             generate a main() that runs the pipeline, "
+	      "with a\n"
+	      "                     command-line flag for each parameter\n"
+	      "  --no-line          no #line directives back to the .pipe "
+	      "file\n"
+	      "  --dot FILE         also write the pipeline as a Graphviz "
+	      "graph ('-':\n"
+	      "                     standard output)\n"
+	      "  --allow-cycles     report cycles in the wiring as warnings, "
+	      "not errors\n"
+	      "  --version          print the version and exit\n"
+	      "  --help             print this help and exit\n"
+	      "\n"
+	      "exit status: 0 success, 1 errors in the input (or an output "
+	      "could not be\n"
+	      "written), 2 a usage error.\n",
+	      stdout);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("pipec: error: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage_line, stderr);
+	return EXIT_USAGE;
+}
+
+/* A malloc'd copy of path with its extension (after the last '.' of the
+ * last component) replaced by ext, or ext appended if there is none. */
+static char *with_ext(const char *path, const char *ext)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(path, '.');
+	size_t keep = dot && (!slash || dot > slash + 1) ? (size_t)(dot - path)
+	                                                 : strlen(path);
+	char *s = malloc(keep + strlen(ext) + 1);
+	if (!s)
+		die("out of memory");
+	memcpy(s, path, keep);
+	strcpy(s + keep, ext);
+	return s;
+}
+
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Parses the command line; returns -1 to go on, or an exit code. */
+static int parse_args(int argc, char **argv, Options *o)
+{
+	bool options_done = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		/* Options taking a value: "-o FILE", "-oFILE", "--dot=FILE". */
+		static const char *const with_value[] = {"-o", "-H", "--header",
+		                                         "-MF", "--dot"};
+		const char *which = NULL;
+		for (size_t k = 0; !options_done && !which &&
+		                   k < sizeof(with_value) / sizeof(*with_value);
+		     k++) {
+			const char *w = with_value[k];
+			size_t n = strlen(w);
+			if (strcmp(a, w) == 0) {
+				if (i + 1 >= argc)
+					return usage_error(
+					        "option '%s' needs a file name",
+					        a);
+				which = w;
+				val = argv[++i];
+			} else if (strncmp(a, w, n) == 0 &&
+			           ((w[1] == '-' && a[n] == '=') ||
+			            (w[1] != '-' && strcmp(w, "-MF") != 0 &&
+			             a[n] != '\0'))) {
+				which = w;
+				val = a + n + (w[1] == '-');
+			}
+		}
+		if (which && val[0] == '\0')
+			return usage_error("option '%s' needs a file name",
+			                   which);
+		if (which && strcmp(which, "-o") == 0)
+			o->out_c = val;
+		else if (which && (strcmp(which, "-H") == 0 ||
+		                   strcmp(which, "--header") == 0))
+			o->out_h = val;
+		else if (which && strcmp(which, "-MF") == 0)
+			o->out_d = val, o->deps = true;
+		else if (which)
+			o->dot = val;
+		else if (!options_done && strcmp(a, "-MD") == 0)
+			o->deps = true;
+		else if (!options_done && strcmp(a, "--main") == 0)
+			o->with_main = true;
+		else if (!options_done && strcmp(a, "--no-line") == 0)
+			o->no_line = true;
+		else if (!options_done && strcmp(a, "--allow-cycles") == 0)
+			o->allow_cycles = true;
+		else if (!options_done && strcmp(a, "--version") == 0) {
+			printf("pipec " PIPEC_VERSION "\n");
+			return EXIT_OK;
+		} else if (!options_done &&
+		           (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+			print_help();
+			return EXIT_OK;
+		} else if (!options_done && strcmp(a, "--") == 0)
+			options_done = true;
+		else if (!options_done && a[0] == '-' && a[1] != '\0')
+			return usage_error("unknown option '%s'", a);
+		else if (o->input)
+			return usage_error("more than one input file ('%s')",
+			                   a);
+		else
+			o->input = a;
+	}
+	if (!o->input)
+		return usage_error("%s", "no input file");
+	return -1;
+}
+
+/* Reads the input into src; reports why not through d. */
+static bool read_source(const char *path, Src *src, Arena *a, Diag *d)
+{
+	src->path = path;
+	src->text = "";
+	src->len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_error_noloc(d, "cannot open the file: %s",
+		                 strerror(errno));
+		return false;
+	}
+	char *buf = arena_alloc(a, MAX_INPUT + 2);
+	size_t n = fread(buf, 1, MAX_INPUT + 1, f);
+	bool failed = ferror(f);
+	int err = errno;
+	fclose(f);
+	if (failed) {
+		diag_error_noloc(d, "cannot read the file: %s", strerror(err));
+		return false;
+	}
+	if (n > MAX_INPUT) {
+		diag_error_noloc(d, "the file is too large (more than %d MiB)",
+		                 MAX_INPUT / (1024 * 1024));
+		return false;
+	}
+	buf[n] = '\0';
+	src->text = buf;
+	src->len = n;
+	if (n == 0) {
+		diag_error_noloc(d, "the file is empty; a .pipe file starts "
+		                    "with 'pipeline NAME;'");
+		return false;
+	}
+	const char *nul = memchr(buf, '\0', n);
+	if (nul) {
+		Lexer lx;
+		lexer_init(&lx, src, d);
+		diag_error(
+		        d, lexer_loc(&lx, nul),
+		        "the file contains a NUL byte: it is not a text file");
+		return false;
+	}
+	return true;
+}
+
+/* ---- outputs: temporary files renamed into place ---- */
+
+typedef struct Output {
+	const char *target; /* as given; NULL: not written */
+	char *tmp;          /* the temporary file next to it */
+	FILE *f;
+	bool to_stdout; /* "-": kept in memory, printed at the end */
+	char *mem;      /* to_stdout: the contents */
+	size_t memlen;
+	bool keep_if_same; /* do not replace an identical file */
+} Output;
+
+static bool output_open(Output *o, Diag *d)
+{
+	if (o->to_stdout) {
+		o->f = open_memstream(&o->mem, &o->memlen);
+		if (!o->f)
+			die("out of memory");
+		return true;
+	}
+	size_t n = strlen(o->target);
+	o->tmp = malloc(n + sizeof(".tmpXXXXXX"));
+	if (!o->tmp)
+		die("out of memory");
+	memcpy(o->tmp, o->target, n);
+	strcpy(o->tmp + n, ".tmpXXXXXX");
+	int fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		diag_error_noloc(d, "cannot create '%s': %s", o->target,
+		                 strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return false;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		diag_error_noloc(d, "cannot write '%s': %s", o->target,
+		                 strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool output_close(Output *o, Diag *d)
+{
+	if (!o->f)
+		return true;
+	bool ok = !ferror(o->f);
+	int err = errno;
+	if (fclose(o->f) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	o->f = NULL;
+	if (!ok)
+		diag_error_noloc(d, "cannot write '%s': %s",
+		                 o->to_stdout ? "standard output" : o->target,
+		                 strerror(err));
+	return ok;
+}
+
+/* Does the file at path hold exactly the bytes of the file at tmp? */
+static bool same_contents(const char *path, const char *tmp)
+{
+	FILE *a = fopen(path, "rb"), *b = fopen(tmp, "rb");
+	bool same = a && b;
+	while (same) {
+		char x[4096], y[4096];
+		size_t nx = fread(x, 1, sizeof(x), a);
+		size_t ny = fread(y, 1, sizeof(y), b);
+		if (nx != ny || memcmp(x, y, nx) != 0)
+			same = false;
+		if (nx == 0 || nx < sizeof(x))
+			break;
+	}
+	if (same && (ferror(a) || ferror(b)))
+		same = false;
+	if (a)
+		fclose(a);
+	if (b)
+		fclose(b);
+	return same;
+}
+
+/* Puts the output in place (commit) or removes its temporary file. */
+static bool output_finish(Output *o, bool commit, Diag *d)
+{
+	if (o->to_stdout) {
+		bool ok = true;
+		if (commit && o->mem) {
+			ok = fwrite(o->mem, 1, o->memlen, stdout) ==
+			             o->memlen &&
+			     fflush(stdout) == 0;
+			if (!ok)
+				diag_error_noloc(d,
+				                 "cannot write the graph to "
+				                 "standard output: %s",
+				                 strerror(errno));
+		}
+		free(o->mem);
+		o->mem = NULL;
+		return ok;
+	}
+	if (!o->tmp)
+		return true;
+	bool ok = true;
+	if (commit && o->keep_if_same && same_contents(o->target, o->tmp)) {
+		remove(o->tmp);
+	} else if (commit) {
+		if (rename(o->tmp, o->target) != 0) {
+			diag_error_noloc(d, "cannot write '%s': %s", o->target,
+			                 strerror(errno));
+			remove(o->tmp);
+			ok = false;
+		}
+	} else {
+		remove(o->tmp);
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return ok;
+}
+
+/* Writes a path for a make rule, with spaces and '#' escaped. */
+static void put_make_path(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '#')
+			fputc('\\', f);
+		if (*s == '$')
+			fputc('$', f);
+		fputc(*s, f);
+	}
+}
+
+enum { OUT_H, OUT_C, OUT_D, OUT_DOT, NOUT };
+
+/* The emit pass: every output, all or nothing. */
+static bool write_outputs(const Program *p, const Options *opt, Diag *d)
+{
+	Output out[NOUT];
+	memset(out, 0, sizeof(out));
+	out[OUT_H].target = opt->out_h;
+	out[OUT_H].keep_if_same = true;
+	out[OUT_C].target = opt->out_c;
+	out[OUT_D].target = opt->deps ? opt->out_d : NULL;
+	out[OUT_DOT].target = opt->dot;
+	out[OUT_DOT].to_stdout = opt->dot && strcmp(opt->dot, "-") == 0;
+
+	EmitOptions eo = {
+	        .line_directives = !opt->no_line,
+	        .with_main = opt->with_main,
+	        .src_name = opt->input,
+	        .header_name = base_of(opt->out_h),
+	        .out_name = opt->out_c,
+	};
+	bool ok = true;
+	for (int i = 0; i < NOUT && ok; i++)
+		if (out[i].target)
+			ok = output_open(&out[i], d);
+	if (ok && !emit_header(p, &eo, out[OUT_H].f)) {
+		diag_error_noloc(d, "cannot write '%s': %s", opt->out_h,
+		                 strerror(errno));
+		ok = false;
+	}
+	if (ok && !emit_source(p, &eo, out[OUT_C].f)) {
+		diag_error_noloc(d, "cannot write '%s': %s", opt->out_c,
+		                 strerror(errno));
+		ok = false;
+	}
+	if (ok && out[OUT_D].f) {
+		FILE *f = out[OUT_D].f;
+		put_make_path(f, opt->out_c);
+		fputc(' ', f);
+		put_make_path(f, opt->out_h);
+		fputs(": ", f);
+		put_make_path(f, opt->input);
+		fputc('\n', f);
+	}
+	if (ok && out[OUT_DOT].f && !emit_dot(p, out[OUT_DOT].f)) {
+		diag_error_noloc(d, "cannot write '%s': %s", opt->dot,
+		                 strerror(errno));
+		ok = false;
+	}
+	for (int i = 0; i < NOUT; i++)
+		if (!output_close(&out[i], d))
+			ok = false;
+	for (int i = 0; i < NOUT; i++)
+		if (!output_finish(&out[i], ok, d))
+			ok = false;
+	return ok;
+}
+
+/* Refuses to write an output over the input or over another output. */
+static bool outputs_distinct(const Options *o)
+{
+	const char *paths[] = {
+	        o->input, o->out_c, o->out_h, o->deps ? o->out_d : NULL,
+	        o->dot && strcmp(o->dot, "-") != 0 ? o->dot : NULL};
+	const int n = sizeof(paths) / sizeof(paths[0]);
+	struct stat st[5];
+	bool exists[5];
+	for (int i = 0; i < n; i++)
+		exists[i] = paths[i] && stat(paths[i], &st[i]) == 0;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			if (!paths[i] || !paths[j])
+				continue;
+			bool same = strcmp(paths[i], paths[j]) == 0 ||
+			            (exists[i] && exists[j] &&
+			             st[i].st_dev == st[j].st_dev &&
+			             st[i].st_ino == st[j].st_ino);
+			if (same) {
+				fprintf(stderr,
+				        "pipec: error: '%s' would be written "
+				        "twice, or over the input\n%s",
+				        paths[j], usage_line);
+				return false;
+			}
+		}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	Options opt = {0};
+	int rc = parse_args(argc, argv, &opt);
+	if (rc >= 0)
+		return rc;
+	char *out_c = opt.out_c ? NULL : with_ext(base_of(opt.input), ".c");
+	if (out_c)
+		opt.out_c = out_c;
+	char *out_h = opt.out_h ? NULL : with_ext(opt.out_c, ".h");
+	if (out_h)
+		opt.out_h = out_h;
+	char *out_d = opt.out_d ? NULL : with_ext(opt.out_c, ".d");
+	if (out_d)
+		opt.out_d = out_d;
+	if (!outputs_distinct(&opt)) {
+		free(out_c);
+		free(out_h);
+		free(out_d);
+		return EXIT_USAGE;
+	}
+
+	Arena arena = {0};
+	Src src = {0};
+	const char *term = getenv("TERM");
+	Diag diag = {
+	        .src = &src,
+	        .out = stderr,
+	        .max_errors = MAX_SHOWN_ERRORS,
+	        .color = isatty(STDERR_FILENO) && !getenv("NO_COLOR") && term &&
+	                 strcmp(term, "dumb") != 0,
+	};
+
+	Program *p = NULL;
+	if (read_source(opt.input, &src, &arena, &diag))
+		p = parse_program(&src, &arena, &diag);
+	if (p && diag.errors == 0) {
+		p->allow_cycles = p->allow_cycles || opt.allow_cycles;
+		check_program(p, &arena, &diag);
+	}
+	if (p && diag.errors == 0)
+		write_outputs(p, &opt, &diag);
+
+	arena_free(&arena);
+	free(out_c);
+	free(out_h);
+	free(out_d);
+	return diag.errors ? EXIT_INPUT : EXIT_OK;
+}
