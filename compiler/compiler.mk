@@ -35,9 +35,10 @@ $(COMPILER_GEN_DIR)/%.o: $(COMPILER_GEN_DIR)/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # lemon's parser template fetches the %extra_argument in every function,
-# also where no action uses it (yy_destructor): harmless, and only in the
-# generated file.
-$(COMPILER_GEN_DIR)/parser.o: ALL_CFLAGS += -Wno-unused-variable
+# also where no action uses it, and yy_destructor ignores its arguments
+# when no symbol has a destructor: harmless, and only in the generated file.
+$(COMPILER_GEN_DIR)/parser.o: ALL_CFLAGS += -Wno-unused-variable \
+	-Wno-unused-parameter
 
 # Compiler objects need the compiler's include paths and the generated
 # token codes before they compile.
