@@ -1,0 +1,48 @@
+# examples/wordfreq - word frequencies: owned payloads, broadcast, fan-out,
+# fan-in, select and an extern stage (wordfreq_count.c).
+
+WORDFREQ_DIR := $(O)/examples/wordfreq
+WORDFREQ := $(WORDFREQ_DIR)/wordfreq
+ALL += $(WORDFREQ)
+
+# pipec leaves an unchanged header alone: the .c file stands for the run.
+$(WORDFREQ_DIR)/wordfreq.h: $(WORDFREQ_DIR)/wordfreq.c ;
+$(WORDFREQ_DIR)/wordfreq.c: examples/wordfreq/wordfreq.pipe $(PIPEC)
+	@mkdir -p $(WORDFREQ_DIR)
+	$(PIPEC) --main -o $@ -H $(WORDFREQ_DIR)/wordfreq.h $<
+
+$(WORDFREQ_DIR)/wordfreq.o: $(WORDFREQ_DIR)/wordfreq.c \
+		$(WORDFREQ_DIR)/wordfreq.h
+	$(CC) $(ALL_CFLAGS) -I$(WORDFREQ_DIR) -Iruntime -c $< -o $@
+
+$(O)/examples/wordfreq/wordfreq_count.o: $(WORDFREQ_DIR)/wordfreq.h
+$(O)/examples/wordfreq/wordfreq_count.o: \
+	ALL_CFLAGS += -I$(WORDFREQ_DIR) -Iruntime
+
+$(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o \
+		$(O)/examples/wordfreq/wordfreq_count.o $(RUNTIME_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The output must not depend on the number of workers or the capacities.
+.PHONY: test-wordfreq valgrind-wordfreq
+TESTS += test-wordfreq
+test-wordfreq: $(WORDFREQ)
+	@out=$(WORDFREQ_DIR)/test.out; pass=0; fail=0; \
+	for args in "" "--workers 1 --capacity 0" "--workers 8 --capacity 1" \
+		"--workers=2 --capacity=64"; do \
+		if $(WORDFREQ) --top 8 $$args < examples/wordfreq/sample.txt \
+			> $$out && cmp -s $$out examples/wordfreq/expected.txt; \
+		then pass=$$((pass + 1)); \
+		else echo "test-wordfreq: '$$args': wrong output"; \
+			diff examples/wordfreq/expected.txt $$out; \
+			fail=$$((fail + 1)); fi; \
+	done; \
+	echo "test-wordfreq: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+VALGRIND_TESTS += valgrind-wordfreq
+valgrind-wordfreq: $(WORDFREQ)
+	$(VALGRIND) $(WORDFREQ) --top 8 < examples/wordfreq/sample.txt \
+		> /dev/null
+	$(VALGRIND) $(WORDFREQ) --top 3 --workers 1 --capacity 0 \
+		< examples/wordfreq/sample.txt > /dev/null
+	@echo "valgrind-wordfreq: 2 passed, 0 failed"
