@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "emit.h"
 #include "emit_util.h"
 
@@ -25,7 +26,7 @@ static void emit_message_types(Out *o, const Message *m)
 	vars.v['U' - 'A'] = U;
 
 	out_tmpl(o, &vars,
-	         "/* Which variant a $M holds. */\n"
+	         "/* The variants of $M, as the tag of a $M value. */\n"
 	         "typedef enum $M_tag {\n");
 	for (const Variant *v = m->variants; v; v = v->next) {
 		out_puts(o, "\t");
@@ -50,7 +51,7 @@ static void emit_message_types(Out *o, const Message *m)
 		if (v->kind != VK_EMPTY)
 			payload = true;
 	out_tmpl(o, &vars,
-	         "/* A $M: the tag says which member of `as` is valid. */\n"
+	         "/* Message $M: the tag says which member of `as` is valid. */\n"
 	         "typedef struct $M {\n"
 	         "\t$M_tag tag;\n");
 	if (payload) {
@@ -72,7 +73,7 @@ static void emit_message_types(Out *o, const Message *m)
 static void emit_constructors(Out *o, const Message *m)
 {
 	for (const Variant *v = m->variants; v; v = v->next) {
-		out_printf(o, "/* A new %s.%s. */\n", m->name, v->name);
+		out_printf(o, "/* Constructor of %s.%s. */\n", m->name, v->name);
 		out_printf(o, "static inline %s %s_%s(", m->name, m->name,
 		           v->name);
 		switch (v->kind) {
@@ -113,7 +114,7 @@ static void emit_accessors(Out *o, const Message *m)
 		size_t n = strlen(m->name) + strlen(v->name) + 16;
 		type = malloc(n + (v->ctype ? strlen(v->ctype) : 0));
 		if (!type)
-			return;
+			die("out of memory");
 		if (v->kind == VK_SINGLE)
 			strcpy(type, v->ctype);
 		else
@@ -121,8 +122,8 @@ static void emit_accessors(Out *o, const Message *m)
 		const char *sep = type[strlen(type) - 1] == '*' ? "" : " ";
 
 		out_printf(o,
-		           "/* The payload of a %s.%s; asserts that m holds "
-		           "one. */\n",
+		           "/* The payload of %s.%s; asserts that m holds "
+		           "that variant. */\n",
 		           m->name, v->name);
 		out_printf(o,
 		           "static inline %s%s%s_%s_val(const %s *m)\n{\n"
@@ -132,7 +133,7 @@ static void emit_accessors(Out *o, const Message *m)
 		out_printf(o, ");\n\treturn m->as.%s;\n}\n\n", v->name);
 
 		out_printf(o,
-		           "/* The payload of a %s.%s by pointer, to change or "
+		           "/* The payload of %s.%s by pointer, to change or "
 		           "take it. */\n",
 		           m->name, v->name);
 		out_printf(o,
