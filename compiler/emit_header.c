@@ -51,7 +51,8 @@ static void emit_message_types(Out *o, const Message *m)
 		if (v->kind != VK_EMPTY)
 			payload = true;
 	out_tmpl(o, &vars,
-	         "/* Message $M: the tag says which member of `as` is valid. */\n"
+	         "/* Message $M: the tag says which member of `as` is valid. "
+	         "*/\n"
 	         "typedef struct $M {\n"
 	         "\t$M_tag tag;\n");
 	if (payload) {
@@ -73,7 +74,8 @@ static void emit_message_types(Out *o, const Message *m)
 static void emit_constructors(Out *o, const Message *m)
 {
 	for (const Variant *v = m->variants; v; v = v->next) {
-		out_printf(o, "/* Constructor of %s.%s. */\n", m->name, v->name);
+		out_printf(o, "/* Constructor of %s.%s. */\n", m->name,
+		           v->name);
 		out_printf(o, "static inline %s %s_%s(", m->name, m->name,
 		           v->name);
 		switch (v->kind) {
