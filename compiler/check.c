@@ -82,10 +82,12 @@ typedef struct Node {
 	ChannelDecl *decl; /* N_DECL */
 	Message *msg;      /* N_DECL: the declared type, if any */
 	int parent;
-	bool wired;  /* some arrow wires it */
-	bool member; /* it is in attach_order: part of a channel */
-	Loc attach;  /* the first arrow that wires it */
-	int chan;    /* once channels are built: the node's channel */
+	bool wired;    /* some arrow wires it */
+	bool member;   /* it is in attach_order: part of a channel */
+	bool miswired; /* an arrow to it was wrong (and reported) */
+	bool dup;      /* N_PORT: a duplicate port (reported) */
+	Loc attach;    /* the first arrow that wires it */
+	int chan;      /* once channels are built: the node's channel */
 } Node;
 
 /* A capacity written for a channel: on an arrow or a declaration. */
@@ -106,6 +108,7 @@ typedef struct Checker {
 	Diag *d;
 	Table params, messages, stages, chandecls, gen_names;
 	Table decl_nodes; /* channel name -> its node + 1 */
+	Table dup_ports;  /* "STAGE.PORT" (indexes) of duplicate ports */
 	Stage **stage_by_index;
 	int *port_base; /* node of a stage's first port, by stage index */
 	Node *nodes;
@@ -118,6 +121,8 @@ typedef struct Checker {
 	Loc *plain_loc, *bcast_loc; /* by port node: first '->', '=>' */
 	bool *has_plain, *has_bcast;
 	bool *stage_miswired; /* by stage index: an arrow to it was wrong */
+	bool *bcast_reported; /* by port node: its missing copy hook */
+	Loc last_undefined;   /* the last undefined name reported */
 } Checker;
 
 /* ---- names ---- */
@@ -590,6 +595,10 @@ static void check_stages(Checker *ck)
 				           "duplicate port '%s' in stage '%s'",
 				           pt->name, s->name);
 				diag_note(ck->d, op->loc, "first defined here");
+				table_put(ck->a, &ck->dup_ports,
+				          arena_printf(ck->a, "%d.%d", s->index,
+				                       pt->index),
+				          pt);
 			} else {
 				table_put(ck->a, &ports, pt->name, pt);
 			}
@@ -725,8 +734,12 @@ static int resolve_end(Checker *ck, EndRef *e, PortDir dir, Stage **stage_out,
 	}
 	Stage *s = table_get(&ck->stages, e->name);
 	if (!s) {
-		diag_error(ck->d, e->loc, "undefined stage or channel '%s'",
-		           e->name);
+		/* The middle of a chain is the end of two arrows: once. */
+		if (ck->last_undefined.line != e->loc.line ||
+		    ck->last_undefined.col != e->loc.col)
+			diag_error(ck->d, e->loc,
+			           "undefined stage or channel '%s'", e->name);
+		ck->last_undefined = e->loc;
 		return -1;
 	}
 	*stage_out = s;
@@ -815,26 +828,35 @@ static void wire_edge(Checker *ck, Edge *e)
 	merge_replicas(ck, fs, &e->from);
 	merge_replicas(ck, ts, &e->to);
 	check_count(ck, &e->cap, false);
-	if (from < 0 || to < 0) {
-		/* The good end counts as connected: no second error. */
-		if (from >= 0)
-			attach(ck, from, e->loc, false);
-		if (to >= 0)
-			attach(ck, to, e->loc, false);
-		return;
-	}
-	if (fd && td) {
+	bool bad = from < 0 || to < 0;
+	if (!bad && fd && td) {
 		diag_error(ck->d, e->loc,
 		           "an arrow cannot join two channels ('%s' and '%s'); "
 		           "wire stages to them",
 		           fd->name, td->name);
-		return;
-	}
-	if (e->broadcast && fd) {
+		bad = true;
+	} else if (!bad && e->broadcast && fd) {
 		diag_error(ck->d, e->loc,
 		           "a broadcast '=>' must start at a stage's out "
 		           "port, not at channel '%s'",
 		           fd->name);
+		bad = true;
+	}
+	if (bad) {
+		/* The ends of a wrong arrow count as connected, so that no
+		 * second error follows from the first. */
+		if (from >= 0) {
+			attach(ck, from, e->loc, false);
+			ck->nodes[from].miswired = true;
+		}
+		if (to >= 0) {
+			attach(ck, to, e->loc, false);
+			ck->nodes[to].miswired = true;
+		}
+		if (fs)
+			ck->stage_miswired[fs->index] = true;
+		if (ts)
+			ck->stage_miswired[ts->index] = true;
 		return;
 	}
 	if (!fd) {
@@ -871,7 +893,8 @@ static void wire_edge(Checker *ck, Edge *e)
 			}
 		}
 		if (e->broadcast && pt->msg && pt->msg->drop_fn &&
-		    !pt->msg->copy_fn) {
+		    !pt->msg->copy_fn && !ck->bcast_reported[pn]) {
+			ck->bcast_reported[pn] = true;
 			diag_error(ck->d, e->loc,
 			           "cannot broadcast '%s.%s': message '%s' has "
 			           "a drop hook but no copy hook, so its "
@@ -1092,12 +1115,15 @@ static void build_channels(Checker *ck)
 				          variant_list(ck, c->msg, rp->mask));
 			}
 		}
-		if (b->decl && c->nsenders == 0)
+		bool quiet = false; /* a wrong arrow was reported */
+		for (int k = 0; k < b->nmembers; k++)
+			quiet = quiet || ck->nodes[b->members[k]].miswired;
+		if (b->decl && c->nsenders == 0 && !quiet)
 			diag_error(ck->d, b->decl->loc,
 			           "channel '%s' has no sender: no arrow goes "
 			           "into it",
 			           b->decl->name);
-		if (b->decl && c->nreceivers == 0)
+		if (b->decl && c->nreceivers == 0 && !quiet)
 			diag_error(ck->d, b->decl->loc,
 			           "channel '%s' has no receiver: no arrow "
 			           "leaves it",
@@ -1168,8 +1194,9 @@ static void build_channels(Checker *ck)
 static void check_connected(Checker *ck)
 {
 	for (Stage *s = ck->p->stages; s; s = s->next) {
-		if (ck->stage_miswired[s->index])
-			continue; /* its wrong arrow was reported */
+		if (ck->stage_miswired[s->index] ||
+		    table_get(&ck->stages, s->name) != s)
+			continue; /* its wrong arrow, or it, was reported */
 		int wired = 0;
 		for (Port *pt = s->ports; pt; pt = pt->next)
 			wired += ck->nodes[port_node(ck, pt)].wired;
@@ -1181,7 +1208,8 @@ static void check_connected(Checker *ck)
 			continue;
 		}
 		for (Port *pt = s->ports; pt; pt = pt->next)
-			if (!ck->nodes[port_node(ck, pt)].wired)
+			if (!ck->nodes[port_node(ck, pt)].wired &&
+			    !ck->nodes[port_node(ck, pt)].dup)
 				diag_error(ck->d, pt->loc,
 				           "port '%s.%s' is not connected; "
 				           "every port must be wired",
@@ -1351,9 +1379,17 @@ static void setup_nodes(Checker *ck)
 	ck->has_bcast = arena_alloc(ck->a, m * sizeof(bool));
 	ck->stage_miswired =
 	        arena_alloc(ck->a, (size_t)(p->nstages + 1) * sizeof(bool));
+	ck->bcast_reported = arena_alloc(ck->a, m * sizeof(bool));
 	for (Stage *s = p->stages; s; s = s->next)
-		for (Port *pt = s->ports; pt; pt = pt->next)
-			ck->nodes[new_node(ck, N_PORT)].port = pt;
+		for (Port *pt = s->ports; pt; pt = pt->next) {
+			int n = new_node(ck, N_PORT);
+			ck->nodes[n].port = pt;
+			ck->nodes[n].dup =
+			        ck->dup_ports.n &&
+			        table_get(&ck->dup_ports,
+			                  arena_printf(ck->a, "%d.%d", s->index,
+			                               pt->index));
+		}
 	/* Declared channels follow the ports. */
 	for (ChannelDecl *c = p->chandecls; c; c = c->next) {
 		int n = new_node(ck, N_DECL);

@@ -172,11 +172,12 @@ static Token read_body(Lexer *lx, Token t)
 	}
 	diag_error(lx->d, t.open_loc,
 		   "unterminated stage body: no '}' matches this '{'");
+	/* The rest of the file is the body: the parser sees the end of the
+	 * declaration, and says nothing more. */
 	lx->cur = lim;
-	t.kind = 0;
-	t.loc = lexer_loc(lx, lim);
-	t.text = lim;
-	t.len = 0;
+	t.kind = TK_BODY;
+	t.text = lx->tok + 1;
+	t.len = (size_t)(lim - t.text);
 	return t;
 }
 
@@ -200,10 +201,9 @@ static Token read_verbatim(Lexer *lx, Token t, int kind, size_t skip)
 		   "unterminated C block: no '%%}' closes this '%.*s'",
 		   (int)skip, lx->tok);
 	lx->cur = lim;
-	t.kind = 0;
-	t.loc = lexer_loc(lx, lim);
-	t.text = lim;
-	t.len = 0;
+	t.kind = kind;
+	t.text = lx->tok + skip;
+	t.len = (size_t)(lim - t.text);
 	return t;
 }
 
@@ -220,7 +220,10 @@ static long long int_value(Lexer *lx, Token *t)
 	for (; p < e; p++) {
 		int dig = *p >= '0' && *p <= '9'   ? *p - '0'
 			  : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-						   : *p - 'A' + 10;
+			  : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+						   : 99;
+		if (dig >= base)
+			break; /* an invalid number, already reported */
 		if (v > (LLONG_MAX - dig) / base) {
 			diag_error(lx->d, t->loc, "integer '%.*s' is too large",
 				   (int)t->len, t->text);
@@ -353,7 +356,8 @@ static Token scan(Lexer *lx)
 				   "end of the line");
 			while (cur < lim && *cur != '\n')
 				cur++;
-			continue;
+			t.kind = TK_STRING; /* for the parser, a string */
+			goto done;
 		}
 		"pipeline" { t.kind = TK_PIPELINE; goto done; }
 		"param"    { t.kind = TK_PARAM; goto done; }
@@ -374,7 +378,16 @@ static Token scan(Lexer *lx)
 			diag_error(lx->d, lexer_loc(lx, lx->tok),
 				   "invalid number '%.*s'",
 				   (int)((const char *)cur - lx->tok), lx->tok);
-			continue;
+			t.kind = TK_INT; /* for the parser, a number */
+			goto done;
+		}
+		[a-zA-Z_0-9\x80-\xff]* [\x80-\xff] [a-zA-Z_0-9\x80-\xff]* {
+			diag_error(lx->d, lexer_loc(lx, lx->tok),
+				   "'%.*s' is not a valid name: names are "
+				   "ASCII letters, digits and '_'",
+				   (int)((const char *)cur - lx->tok), lx->tok);
+			t.kind = TK_IDENT; /* for the parser, a name */
+			goto done;
 		}
 		";"   { t.kind = TK_SEMI; goto done; }
 		":"   { t.kind = TK_COLON; goto done; }

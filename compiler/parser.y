@@ -60,7 +60,9 @@ typedef struct ParseState {
 	/* context of the declaration being parsed */
 	Context ctx;
 	bool at_decl_start; /* the next token starts a declaration */
+	bool at_decl_start_extern; /* the last token was 'extern' */
 	int braces;         /* '{' depth inside the declaration */
+	bool quiet;         /* a lexical error was just reported */
 } ParseState;
 
 /* Lists built bottom-up by the grammar rules. */
@@ -186,6 +188,24 @@ static Port *new_port(ParseState *ps, PortDir dir, Token name, PortType t)
 	return p;
 }
 
+static Stage *new_stage(ParseState *ps, Token name, const PortList *ports,
+			bool is_extern)
+{
+	Stage *s = ARENA_NEW(ps->a, Stage);
+	s->name = name_of(ps, name);
+	s->loc = name.loc;
+	if (ports) {
+		s->ports = ports->head;
+		s->nports = ports->n;
+	}
+	s->is_extern = is_extern;
+	s->replicas = count_none();
+	s->index = ps->p->nstages++;
+	*ps->stage_tail = s;
+	ps->stage_tail = &s->next;
+	return s;
+}
+
 static VariantRef *new_vref(ParseState *ps, Token name)
 {
 	VariantRef *v = ARENA_NEW(ps->a, VariantRef);
@@ -221,7 +241,6 @@ static EndRef new_end(ParseState *ps, Token name)
 %type ctype {CType}
 %type literal {Lit}
 %type stage_head {Stage *}
-%type ports {PortList}
 %type port_list {PortList}
 %type port {Port *}
 %type port_type {PortType}
@@ -451,32 +470,22 @@ decl ::= stage_head(S) BODY(B). {
 }
 decl ::= stage_head SEMI.
 
-stage_head(S) ::= STAGE IDENT(N) LPAREN ports(P) RPAREN. {
-	S = ARENA_NEW(ps->a, Stage);
-	S->name = name_of(ps, N);
-	S->loc = N.loc;
-	S->ports = P.head;
-	S->nports = P.n;
-	S->replicas = count_none();
-	S->index = ps->p->nstages++;
-	*ps->stage_tail = S;
-	ps->stage_tail = &S->next;
+/* The port list has no empty rule (an empty list is spelled out), so that
+ * after '(' the parser still expects a port direction when it meets
+ * something else, and says so. */
+stage_head(S) ::= STAGE IDENT(N) LPAREN RPAREN. {
+	S = new_stage(ps, N, NULL, false);
 }
-stage_head(S) ::= EXTERN STAGE IDENT(N) LPAREN ports(P) RPAREN. {
-	S = ARENA_NEW(ps->a, Stage);
-	S->name = name_of(ps, N);
-	S->loc = N.loc;
-	S->ports = P.head;
-	S->nports = P.n;
-	S->is_extern = true;
-	S->replicas = count_none();
-	S->index = ps->p->nstages++;
-	*ps->stage_tail = S;
-	ps->stage_tail = &S->next;
+stage_head(S) ::= STAGE IDENT(N) LPAREN port_list(P) RPAREN. {
+	S = new_stage(ps, N, &P, false);
+}
+stage_head(S) ::= EXTERN STAGE IDENT(N) LPAREN RPAREN. {
+	S = new_stage(ps, N, NULL, true);
+}
+stage_head(S) ::= EXTERN STAGE IDENT(N) LPAREN port_list(P) RPAREN. {
+	S = new_stage(ps, N, &P, true);
 }
 
-ports(L) ::= . { memset(&L, 0, sizeof(L)); }
-ports(L) ::= port_list(A). { L = A; }
 port_list(L) ::= port(P). {
 	L.head = L.tail = P;
 	P->index = 0;
@@ -697,6 +706,8 @@ static const char *found_name(ParseState *ps, int major, Token tok)
 static void syntax_error(yyParser *parser, int major, Token tok)
 {
 	ParseState *ps = parser->ps;
+	if (ps->quiet)
+		return;
 	bool exp[YYNTOKEN];
 	int nexp = 0;
 	for (int t = 0; t < YYNTOKEN; t++) {
@@ -769,29 +780,47 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 	}
 }
 
-/* Follows which declaration the next token belongs to, for messages. */
-static void track_context(ParseState *ps, int kind)
+/* Follows which declaration the next token belongs to, for messages: a
+ * keyword that starts a declaration, or a name after the end of one.
+ * Returns the context after this token: a keyword in the middle of a
+ * declaration starts the next one, but an error on it is about the one
+ * before (a missing ';'). */
+static Context track_context(ParseState *ps, int kind)
 {
-	if (ps->at_decl_start) {
-		ps->at_decl_start = false;
-		ps->braces = 0;
-		switch (kind) {
-		case TK_PIPELINE: ps->ctx = CTX_PIPELINE; break;
-		case TK_PARAM: ps->ctx = CTX_PARAM; break;
-		case TK_MESSAGE: ps->ctx = CTX_MESSAGE; break;
-		case TK_STAGE:
-		case TK_EXTERN: ps->ctx = CTX_STAGE; break;
-		case TK_CHANNEL: ps->ctx = CTX_CHANNEL; break;
-		case TK_IDENT: ps->ctx = CTX_WIRING; break;
-		default: ps->ctx = CTX_TOP; break;
-		}
+	Context starts = CTX_TOP;
+	switch (kind) {
+	case TK_PIPELINE: starts = CTX_PIPELINE; break;
+	case TK_PARAM: starts = CTX_PARAM; break;
+	case TK_MESSAGE: starts = CTX_MESSAGE; break;
+	case TK_STAGE:
+		if (ps->ctx != CTX_STAGE || !ps->at_decl_start_extern)
+			starts = CTX_STAGE;
+		break;
+	case TK_EXTERN: starts = CTX_STAGE; break;
+	case TK_CHANNEL: starts = CTX_CHANNEL; break;
+	case TK_IDENT:
+		if (ps->at_decl_start)
+			starts = CTX_WIRING;
+		break;
+	default: break;
 	}
+	ps->at_decl_start_extern = kind == TK_EXTERN;
+	Context after = ps->ctx;
+	if (starts != CTX_TOP && ps->at_decl_start) {
+		ps->ctx = after = starts;
+		ps->braces = 0;
+	} else if (starts != CTX_TOP && ps->braces <= 0) {
+		after = starts;
+		ps->braces = 0;
+	} else if (ps->at_decl_start) {
+		ps->ctx = after = CTX_TOP;
+	}
+	ps->at_decl_start = false;
 	switch (kind) {
 	case TK_LBRACE: ps->braces++; break;
 	case TK_RBRACE:
 		if (--ps->braces <= 0)
-			ps->at_decl_start = ps->ctx == CTX_MESSAGE ||
-					    ps->ctx == CTX_TOP;
+			ps->at_decl_start = true;
 		break;
 	case TK_SEMI:
 		if (ps->braces <= 0)
@@ -802,6 +831,7 @@ static void track_context(ParseState *ps, int kind)
 	case TK_HVERBATIM: ps->at_decl_start = true; break;
 	default: break;
 	}
+	return after;
 }
 
 Program *parse_program(const Src *src, Arena *a, Diag *d)
@@ -827,10 +857,17 @@ Program *parse_program(const Src *src, Arena *a, Diag *d)
 	if (!parser)
 		die("out of memory");
 	Token t;
+	int lex_errors = 0;
 	do {
+		int before = d->errors;
 		t = lexer_next(&lx);
-		track_context(&ps, t.kind);
+		/* A syntax error at the token of a lexical error, or at the
+		 * next one, follows from it: not reported again. */
+		lex_errors = d->errors > before ? 2 : lex_errors - 1;
+		ps.quiet = lex_errors > 0;
+		Context after = track_context(&ps, t.kind);
 		Parse(parser, t.kind, t, &ps);
+		ps.ctx = after;
 	} while (t.kind != 0);
 	ParseFree(parser, free);
 	return p;
