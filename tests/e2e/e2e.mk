@@ -1,0 +1,57 @@
+# tests/e2e - end-to-end tests: each tests/e2e/NAME.pipe is compiled by
+# $(PIPEC) (options from its first line, "// pipec: --main"), built with
+# $(CC) $(ALL_CFLAGS) (so under ASan+UBSan or TSan in those variants),
+# together with tests/e2e/NAME.c when there is one (an extern stage or a
+# main of its own), and run by tests/e2e/run.sh, which checks output and
+# exit status. In the plain variant every program is also built with the
+# other compiler (gcc and clang, -Werror both ways) and run again.
+
+E2E_DIR := $(O)/tests/e2e
+E2E_NAMES := $(sort $(basename $(notdir $(wildcard tests/e2e/*.pipe))))
+E2E_PROGS := $(foreach n,$(E2E_NAMES),$(E2E_DIR)/$(n)/$(n))
+E2E_OTHER_CC := $(if $(filter clang%,$(CCNAME)),gcc,clang)
+E2E_OTHER_CFLAGS := -std=c11 $(WARN) -O2 -g
+
+# The rules of one program; $(1) is its name.
+define E2E_PROGRAM
+$(E2E_DIR)/$(1)/$(1).h: $(E2E_DIR)/$(1)/$(1).c ;
+$(E2E_DIR)/$(1)/$(1).c: tests/e2e/$(1).pipe $(PIPEC)
+	@mkdir -p $(E2E_DIR)/$(1)
+	$(PIPEC) $$(shell sed -n '1s|^// pipec:||p' $$<) -o $$@ \
+		-H $(E2E_DIR)/$(1)/$(1).h $$<
+
+$(E2E_DIR)/$(1)/$(1).o: $(E2E_DIR)/$(1)/$(1).c $(E2E_DIR)/$(1)/$(1).h
+	$(CC) $(ALL_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime -c $$< -o $$@
+$(E2E_DIR)/$(1)/$(1).other.o: $(E2E_DIR)/$(1)/$(1).c $(E2E_DIR)/$(1)/$(1).h
+	$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime \
+		-c $$< -o $$@
+
+E2E_USER_$(1) := $(if $(wildcard tests/e2e/$(1).c),$(E2E_DIR)/$(1).o)
+$(E2E_DIR)/$(1).o: $(E2E_DIR)/$(1)/$(1).h
+$(E2E_DIR)/$(1).o: ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
+$(E2E_DIR)/$(1).other.o: tests/e2e/$(1).c $(E2E_DIR)/$(1)/$(1).h
+	$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime \
+		-c $$< -o $$@
+
+$(E2E_DIR)/$(1)/$(1): $(E2E_DIR)/$(1)/$(1).o $$(E2E_USER_$(1)) $(RUNTIME_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $(LDLIBS)
+$(E2E_DIR)/$(1)/$(1).other: $(E2E_DIR)/$(1)/$(1).other.o \
+		$$(E2E_USER_$(1):%.o=%.other.o) $(RUNTIME_LIB)
+	$(E2E_OTHER_CC) -O2 -g -o $$@ $$^ $(LDLIBS)
+endef
+$(foreach n,$(E2E_NAMES),$(eval $(call E2E_PROGRAM,$(n))))
+
+.PHONY: test-e2e valgrind-e2e
+TESTS += test-e2e
+ifeq ($(VARIANT),plain)
+test-e2e: $(E2E_PROGS) $(E2E_PROGS:%=%.other)
+	@tests/e2e/run.sh $(E2E_DIR) ""
+	@tests/e2e/run.sh $(E2E_DIR) .other
+else
+test-e2e: $(E2E_PROGS)
+	@tests/e2e/run.sh $(E2E_DIR) ""
+endif
+
+VALGRIND_TESTS += valgrind-e2e
+valgrind-e2e: $(E2E_PROGS)
+	@tests/e2e/run.sh $(E2E_DIR) "" $(VALGRIND)

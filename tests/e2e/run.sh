@@ -1,0 +1,182 @@
+#!/bin/sh
+# tests/e2e/run.sh - runs the end-to-end programs built from tests/e2e/*.pipe
+# and checks their output and exit status.
+#
+# usage: tests/e2e/run.sh BINDIR SUFFIX [WRAPPER...]
+#
+# BINDIR/NAME/NAME$SUFFIX is the program of NAME.pipe (SUFFIX tells the
+# builds of another compiler apart). With a WRAPPER (valgrind and its
+# options), every program runs under it, and the case that aborts on
+# purpose is skipped.
+set -u
+
+bin=$1
+suffix=$2
+shift 2
+wrap="$*" # words without spaces: split on purpose below
+work=$bin/work$suffix
+mkdir -p "$work"
+out=$work/out
+err=$work/err
+pass=0
+fail=0
+label=
+
+# run NAME ARGS...: runs the program with an empty stdin; sets $status.
+run() {
+	prog=$bin/$1/$1$suffix
+	label="$*"
+	shift
+	status=0
+	# shellcheck disable=SC2086
+	timeout 120 $wrap "$prog" "$@" </dev/null >"$out" 2>"$err" ||
+		status=$?
+}
+
+# check DESCRIPTION COMMAND...: one expectation about the last run.
+check() {
+	what=$1
+	shift
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "test-e2e$suffix: '$label': expected $what (status $status)"
+		sed 's/^/  stdout: /' "$out" | head -20
+		sed 's/^/  stderr: /' "$err" | head -20
+	fi
+}
+
+status_is() { [ "$status" -eq "$1" ]; }
+out_is() { printf '%s' "$1" | cmp -s - "$out"; }
+out_sorted_is() {
+	sort "$out" >"$out.sorted"
+	printf '%s' "$1" | cmp -s - "$out.sorted"
+}
+err_has() { grep -q -- "$1" "$err"; }
+err_is() { printf '%s' "$1" | cmp -s - "$err"; }
+
+nl='
+'
+
+# Cancellation by the sink: take returns after --count values; the endless
+# gen and pass stop (cancelled), and the run ends well.
+run cancel --stats
+check "exit 0" status_is 0
+check "0..4" out_is "0${nl}1${nl}2${nl}3${nl}4${nl}"
+check "gen cancelled in the statistics" err_has '^gen\[0\] .* yes$'
+check "pass cancelled in the statistics" err_has '^pass\[0\] .* yes$'
+check "take not cancelled" err_has '^take\[0\] .* no$'
+
+# A parameter flag changes what the program does, in both spellings.
+run cancel --count 2
+check "exit 0" status_is 0
+check "0, 1" out_is "0${nl}1${nl}"
+run cancel --count=0
+check "nothing" out_is ""
+
+# Bad usage: exit 2 with a message, nothing run.
+run cancel --nope
+check "exit 2 for an unknown flag" status_is 2
+check "a message naming it" err_has "unknown option '--nope'"
+run cancel --count abc
+check "exit 2 for a bad value" status_is 2
+check "a message naming the value" err_has "bad value 'abc' for --count"
+run cancel --count
+check "exit 2 for a missing value" status_is 2
+run cancel extra
+check "exit 2 for an argument" status_is 2
+run endless --workers 0
+check "exit 2 for a replica count < 1" status_is 2
+check "why" err_has "workers must be at least 1"
+run endless --capacity -1
+check "exit 2 for a negative capacity" status_is 2
+run endless --timeout soon
+check "exit 2 for a bad timeout" status_is 2
+run cancel --help
+check "exit 0 for --help" status_is 0
+check "usage on stdout" grep -q -- "--count LONG" "$out"
+
+# A stage error: exit 1 and a message naming the stage instance.
+run fail
+check "exit 1" status_is 1
+check "the error" err_is "fail: stage 'check[0]' failed (code 3): bad value 7$nl"
+run fail --quiet --bad 2
+check "exit 1" status_is 1
+check "the error without a message" err_is "fail: stage 'check[0]' failed (code 4)$nl"
+run external --factor -1
+check "exit 1 from an extern stage" status_is 1
+check "the error" err_has "stage 'scale\[[01]\]' failed (code 2): negative factor -1"
+
+# --timeout on an endless pipeline: exit 124.
+run endless --timeout 200
+check "exit 124" status_is 124
+check "a message" err_has "timed out after 200 ms"
+
+# SIGINT on an endless pipeline: the run is cancelled, every stage returns
+# and is joined (the statistics are printed after the join), exit 130.
+prog=$bin/endless/endless$suffix
+label="endless (SIGINT)"
+# shellcheck disable=SC2086
+$wrap "$prog" --stats </dev/null >"$out" 2>"$err" &
+pid=$!
+# Long enough for the program (and a wrapper) to be running.
+if [ -n "$wrap" ]; then sleep 4; else sleep 1; fi
+kill -INT $pid
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 $pid 2>/dev/null; then
+	kill -KILL $pid
+fi
+status=0
+wait $pid || status=$?
+check "exit 130" status_is 130
+check "a message" err_has "endless: interrupted"
+check "every stage cancelled" sh -c "! grep -q ' no\$' '$err'"
+check "drain in the statistics" err_has '^drain\[0\] .* yes$'
+
+# Owned payloads: every string freed exactly once (owned.c counts).
+run owned
+check "exit 0" status_is 0
+check "every run balanced" sh -c "[ \$(grep -c ': ok\$' '$out') -eq 12 ]"
+
+# Broadcast: every branch gets every message, also after one returned.
+run broadcast
+check "exit 0" status_is 0
+check "each branch" out_sorted_is "early: first a 0${nl}left: 6 messages, sum of a 15${nl}right: 6 messages, sum of b 55${nl}"
+run broadcast --count 1000
+check "each branch, 1000" out_sorted_is "early: first a 0${nl}left: 1000 messages, sum of a 499500${nl}right: 1000 messages, sum of b 332833500${nl}"
+
+# Select: a stage with two inputs gets everything from both.
+run select
+check "exit 0" status_is 0
+check "both inputs" out_is "left 100, right 100, sum 19900$nl"
+run select --count 5000
+check "both inputs, 5000" out_is "left 5000, right 5000, sum 49995000$nl"
+
+# An extern stage, replicated.
+run external
+check "exit 0" status_is 0
+check "the sum" out_is "sum 165$nl"
+run external --workers 5 --count 100 --factor 2
+check "the sum with 5 workers" out_is "sum 10100$nl"
+
+# Replicas: each instance knows its index and the count.
+run replicas
+check "exit 0" status_is 0
+check "every instance" out_is "byparam: 4 instances: 0 1 2 3${nl}fixed: 3 instances: 0 1 2$nl"
+run replicas --workers 1
+check "one instance" out_is "byparam: 1 instances: 0${nl}fixed: 3 instances: 0 1 2$nl"
+
+# A variant the port does not accept: a debug build asserts.
+if [ -z "$wrap" ]; then
+	run badvariant
+	check "an abort" sh -c "[ $status -ne 0 ] && [ $status -ne 1 ]"
+	check "the assertion" err_has "variant not accepted by this port"
+fi
+
+echo "test-e2e$suffix: $pass passed, $fail failed"
+[ $fail -eq 0 ]
