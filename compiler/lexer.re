@@ -144,8 +144,11 @@ static Token read_body(Lexer *lx, Token t)
 		if (c == '"' || c == '\'') {
 			const char *e = skip_c_quoted(p, lim);
 			/* An unterminated literal in C is the C compiler's
-			 * business; count on from the next line. */
-			p = e ? e : p + 1;
+			 * business; count on from the end of its line. */
+			if (!e)
+				for (e = p + 1; e < lim && *e != '\n'; e++)
+					;
+			p = e;
 		} else if (c == '/' && p + 1 < lim && p[1] == '/') {
 			while (p < lim && *p != '\n')
 				p++;

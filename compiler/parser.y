@@ -62,6 +62,7 @@ typedef struct ParseState {
 	bool at_decl_start; /* the next token starts a declaration */
 	bool at_decl_start_extern; /* the last token was 'extern' */
 	int braces;         /* '{' depth inside the declaration */
+	int braces_before;  /* braces before the current token */
 	bool quiet;         /* a lexical error was just reported */
 } ParseState;
 
@@ -719,7 +720,10 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 
 	if (nexp == 1 && exp[TK_SEMI] && ctx) {
 		diag_error(ps->d, tok.loc, "expected ';' after %s, found %s",
-			   ctx, found);
+			   ps->ctx == CTX_MESSAGE && ps->braces_before > 0
+				   ? "the variant"
+				   : ctx,
+			   found);
 		return;
 	}
 	if (exp[TK_IN] && exp[TK_OUT] && nexp <= 3 &&
@@ -805,6 +809,7 @@ static Context track_context(ParseState *ps, int kind)
 	default: break;
 	}
 	ps->at_decl_start_extern = kind == TK_EXTERN;
+	ps->braces_before = ps->braces;
 	Context after = ps->ctx;
 	if (starts != CTX_TOP && ps->at_decl_start) {
 		ps->ctx = after = starts;

@@ -1,0 +1,271 @@
+/*
+ * test_check.c - the checks (compiler/check.c): the channel graph they
+ * build (chains, fan-in, fan-out, broadcast, named channels, replicas,
+ * masks) and some of the errors and warnings.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "helpers.h"
+
+#define NUM "pipeline t;\nmessage Num { A(long); B(long); C; }\n"
+
+static Program *check_ok(Unit *u, const char *text)
+{
+	unit_init(u, text);
+	if (!unit_check(u))
+		fail_msg("unexpected errors:\n%s", unit_msgs(u));
+	return u->p;
+}
+
+static Stage *stage(Program *p, const char *name)
+{
+	for (Stage *s = p->stages; s; s = s->next)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	fail_msg("no stage %s", name);
+	return NULL;
+}
+
+static Port *port(Program *p, const char *st, const char *name)
+{
+	for (Port *pt = stage(p, st)->ports; pt; pt = pt->next)
+		if (strcmp(pt->name, name) == 0)
+			return pt;
+	fail_msg("no port %s.%s", st, name);
+	return NULL;
+}
+
+static Channel *chan(Program *p, int index)
+{
+	Channel *c = p->channels;
+	for (int i = 0; c && i < index; i++)
+		c = c->next;
+	assert_non_null(c);
+	assert_int_equal(c->index, index);
+	return c;
+}
+
+static void test_chain(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = check_ok(&u, NUM
+	                      "param workers: int = 2;\nparam cap: int = 16;\n"
+	                      "stage gen(out o: Num.A) { }\n"
+	                      "stage sq(in i: Num.A, out o: Num.B) { }\n"
+	                      "stage print(in i: Num.B) { }\n"
+	                      "gen -[cap]-> sq * workers -[*]-> print;\n");
+	assert_int_equal(p->nchannels, 2);
+	Channel *c = chan(p, 0);
+	assert_string_equal(c->name, "gen_o");
+	assert_ptr_equal(c->msg, p->messages);
+	assert_int_equal(c->cap.kind, COUNT_PARAM);
+	assert_ptr_equal(c->cap.resolved, p->params->next);
+	assert_int_equal(c->nsenders, 1);
+	assert_int_equal(c->nreceivers, 1);
+	assert_ptr_equal(c->senders[0], port(p, "gen", "o"));
+	assert_ptr_equal(c->receivers[0], port(p, "sq", "i"));
+	c = chan(p, 1);
+	assert_string_equal(c->name, "sq_o");
+	assert_int_equal(c->cap.kind, COUNT_UNBOUNDED);
+	assert_null(c->next);
+
+	Stage *sq = stage(p, "sq");
+	assert_int_equal(sq->replicas.kind, COUNT_PARAM);
+	assert_ptr_equal(sq->replicas.resolved, p->params);
+	assert_int_equal(stage(p, "gen")->replicas.kind, COUNT_NONE);
+
+	Port *in = port(p, "sq", "i");
+	assert_ptr_equal(in->stage, sq);
+	assert_int_equal(in->nchans, 1);
+	assert_ptr_equal(in->chans[0], chan(p, 0));
+	assert_int_equal(in->mask, 1); /* Num.A */
+	assert_int_equal(port(p, "sq", "o")->mask, 2);
+	assert_false(port(p, "gen", "o")->broadcast);
+	unit_free(&u);
+}
+
+static void test_fan_in_and_fan_out(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = check_ok(&u, NUM "stage a(out o: Num) { }\n"
+	                              "stage b(out o: Num) { }\n"
+	                              "stage m(in i: Num, out o: Num) { }\n"
+	                              "stage x(in i: Num) { }\n"
+	                              "stage y(in i: Num) { }\n"
+	                              "a -[4]-> m;\nb -> m;\n"
+	                              "m -> x;\nm -> y;\n");
+	assert_int_equal(p->nchannels, 2);
+	Channel *in = chan(p, 0);
+	assert_string_equal(in->name, "a_o");
+	assert_int_equal(in->nsenders, 2);
+	assert_ptr_equal(in->senders[0], port(p, "a", "o"));
+	assert_ptr_equal(in->senders[1], port(p, "b", "o"));
+	assert_int_equal(in->nreceivers, 1);
+	assert_int_equal(in->cap.kind, COUNT_LIT);
+	assert_int_equal(in->cap.value, 4);
+	Channel *out = chan(p, 1);
+	assert_int_equal(out->nsenders, 1);
+	assert_int_equal(out->nreceivers, 2);
+	assert_ptr_equal(out->receivers[1], port(p, "y", "i"));
+	assert_int_equal(out->cap.kind, COUNT_NONE);
+	assert_int_equal(port(p, "m", "o")->nchans, 1);
+	unit_free(&u);
+}
+
+static void test_broadcast(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = check_ok(&u, NUM "stage src(out o: Num) { }\n"
+	                              "stage a(in i: Num) { }\n"
+	                              "stage b(in i: Num) { }\n"
+	                              "src => a;\nsrc =[8]=> b;\n");
+	Port *o = port(p, "src", "o");
+	assert_true(o->broadcast);
+	assert_int_equal(o->nchans, 2);
+	assert_int_equal(p->nchannels, 2);
+	assert_ptr_equal(o->chans[0], chan(p, 0));
+	assert_ptr_equal(o->chans[1], chan(p, 1));
+	assert_string_equal(chan(p, 0)->name, "src_o");
+	assert_string_equal(chan(p, 1)->name, "src_o_2");
+	assert_int_equal(chan(p, 0)->cap.kind, COUNT_NONE);
+	assert_int_equal(chan(p, 1)->cap.value, 8);
+	assert_ptr_equal(chan(p, 1)->receivers[0], port(p, "b", "i"));
+	assert_int_equal(chan(p, 1)->nsenders, 1);
+	unit_free(&u);
+}
+
+static void test_named_channel(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = check_ok(&u, NUM "channel work: Num [64];\n"
+	                              "stage g1(out o: Num) { }\n"
+	                              "stage g2(out o: Num) { }\n"
+	                              "stage w(in i: Num) { }\n"
+	                              "stage v(in i: Num) { }\n"
+	                              "g1 -> work;\ng2 -> work;\n"
+	                              "work -> w * 3;\nwork -> v;\n");
+	assert_int_equal(p->nchannels, 1);
+	Channel *c = p->channels;
+	assert_string_equal(c->name, "work");
+	assert_int_equal(c->loc.line, 3);
+	assert_int_equal(c->cap.value, 64);
+	assert_int_equal(c->nsenders, 2);
+	assert_int_equal(c->nreceivers, 2);
+	assert_int_equal(stage(p, "w")->replicas.kind, COUNT_LIT);
+	assert_int_equal(stage(p, "w")->replicas.value, 3);
+	unit_free(&u);
+}
+
+static void test_select_stage(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = check_ok(&u, NUM "stage a(out o: Num.A) { }\n"
+	                              "stage b(out o: Num.{B, C}) { }\n"
+	                              "stage both(in l: Num.A, in r: Num) { }\n"
+	                              "a -> both.l;\nb -> both.r;\n");
+	assert_int_equal(p->nchannels, 2);
+	assert_int_equal(port(p, "b", "o")->mask, 6);
+	assert_int_equal(port(p, "both", "r")->mask, 7);
+	assert_ptr_equal(port(p, "both", "r")->chans[0], chan(p, 1));
+	unit_free(&u);
+}
+
+static void test_cycle_error_or_warning(void **state)
+{
+	(void)state;
+	static const char text[] = NUM "stage a(in i: Num, out o: Num) { }\n"
+	                               "stage b(in i: Num, out o: Num) { }\n"
+	                               "a -> b -> a;\n";
+	Unit u;
+	unit_init(&u, text);
+	assert_false(unit_check(&u));
+	assert_int_equal(u.diag.errors, 1);
+	assert_msgs_contain(&u, "t.pipe:5:8: error: the wiring has a cycle: "
+	                        "a -> b -> a");
+	unit_free(&u);
+
+	unit_init(&u, text);
+	unit_parse(&u);
+	u.p->allow_cycles = true;
+	assert_true(check_program(u.p, &u.arena, &u.diag));
+	assert_int_equal(u.diag.warnings, 1);
+	assert_msgs_contain(&u, "warning: the wiring has a cycle");
+	unit_free(&u);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+	        {NUM "stage g(out a: Num, out b: Num) { }\n"
+	             "stage s(in i: Num) { }\ng -> s;\n",
+	         "t.pipe:5:1: error: stage 'g' has several out ports; say "
+	         "which: g.a or g.b"},
+	        {NUM "stage g(out a: Num) { }\nstage s(in i: Num.A) { }\n"
+	             "g -> s;\n",
+	         "t.pipe:5:3: error: 'g.a' sends Num.B and Num.C, which 's.i' "
+	         "does not accept"},
+	        {NUM "stage g(out a: Num) { }\nstage s(in i: Num) { }\n"
+	             "stage z(in i: Num) { }\ng -> s;\n",
+	         "t.pipe:5:7: error: stage 'z' is not connected"},
+	        {NUM "param n: double = 2;\nstage g(out a: Num) { }\n"
+	             "stage s(in i: Num) { }\ng -> s * n;\n",
+	         "error: parameter 'n' is a double; a replica count needs an "
+	         "integer parameter"},
+	        {"message Msg { Go; }\nstage g(out a: Msg) { }\n"
+	         "stage s(in i: Msg) { }\ng -> s;\n",
+	         "t.pipe:1:1: error: missing 'pipeline NAME;' declaration"},
+	        {NUM "stage g(out a: Num) { }\nstage s(in i: Num) { }\n"
+	             "g -[2]-> s;\ng -[3]-> s;\n",
+	         "t.pipe:6:5: error: conflicting capacities for channel "
+	         "'g_a': 3 here, 2 before"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		Unit u;
+		unit_init(&u, cases[i].text);
+		assert_false(unit_check(&u));
+		assert_msgs_contain(&u, cases[i].msg);
+		if (u.diag.errors != 1)
+			fail_msg("case %zu: %d errors:\n%s", i, u.diag.errors,
+			         unit_msgs(&u));
+		unit_free(&u);
+	}
+}
+
+static void test_reserved_names(void **state)
+{
+	(void)state;
+	assert_true(check_is_c_reserved("int"));
+	assert_true(check_is_c_reserved("_Bool"));
+	assert_true(check_is_c_reserved("_Generic"));
+	assert_true(check_is_c_reserved("__x"));
+	assert_true(check_is_c_reserved("_Anything"));
+	assert_true(check_is_c_reserved("static_assert"));
+	assert_true(check_is_c_reserved("bool"));
+	assert_false(check_is_c_reserved("_x"));
+	assert_false(check_is_c_reserved("integer"));
+	assert_false(check_is_c_reserved("stage"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_chain),
+	        cmocka_unit_test(test_fan_in_and_fan_out),
+	        cmocka_unit_test(test_broadcast),
+	        cmocka_unit_test(test_named_channel),
+	        cmocka_unit_test(test_select_stage),
+	        cmocka_unit_test(test_cycle_error_or_warning),
+	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_reserved_names),
+	};
+	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
+}
