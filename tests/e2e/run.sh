@@ -171,6 +171,13 @@ check "every instance" out_is "byparam: 4 instances: 0 1 2 3${nl}fixed: 3 instan
 run replicas --workers 1
 check "one instance" out_is "byparam: 1 instances: 0${nl}fixed: 3 instances: 0 1 2$nl"
 
+# Waiting for demand (R13): no value computed that nobody takes.
+run demand
+check "exit 0" status_is 0
+check "five values, five computed" out_is "10${nl}20${nl}30${nl}40${nl}50${nl}gen computed 5$nl"
+run demand --count 0
+check "none computed" out_is "gen computed 0$nl"
+
 # A variant the port does not accept: a debug build asserts.
 if [ -z "$wrap" ]; then
 	run badvariant
