@@ -1,0 +1,338 @@
+/*
+ * rt_test.c - helpers shared by the runtime's test programs (see
+ * rt_test.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "rt_test.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+atomic_ulong tmsg_allocated;
+atomic_ulong tmsg_freed;
+
+static const uint64_t salt = 0x9e3779b97f4a7c15u;
+
+static unsigned char tmsg_byte(uint32_t seq, uint64_t from, size_t i)
+{
+	return (unsigned char)((seq * 31u + (uint32_t)from * 7u + i * 13u) ^
+	                       0xa5u);
+}
+
+tmsg tmsg_make(uint32_t seq, uint64_t from)
+{
+	tmsg m;
+
+	memset(&m, 0, sizeof m);
+	m.tag = TMSG_TAG;
+	m.seq = seq;
+	m.from = from;
+	for (size_t i = 0; i < TMSG_BYTES; i++)
+		m.bytes[i] = tmsg_byte(seq, from, i);
+	m.heap = malloc(sizeof *m.heap);
+	if (m.heap == NULL) {
+		fprintf(stderr, "out of memory\n");
+		abort();
+	}
+	*m.heap = seq ^ salt;
+	atomic_fetch_add(&tmsg_allocated, 1);
+	return m;
+}
+
+bool tmsg_ok(const tmsg *m)
+{
+	if (m->tag != TMSG_TAG || m->heap == NULL ||
+	    *m->heap != (m->seq ^ salt))
+		return false;
+	for (size_t i = 0; i < TMSG_BYTES; i++)
+		if (m->bytes[i] != tmsg_byte(m->seq, m->from, i))
+			return false;
+	return true;
+}
+
+void tmsg_free(tmsg *m)
+{
+	free(m->heap);
+	m->heap = NULL;
+	atomic_fetch_add(&tmsg_freed, 1);
+}
+
+void tmsg_drop(void *msg, void *ctx)
+{
+	tmsg *m = msg;
+	drop_log *log = ctx;
+
+	if (log != NULL) {
+		atomic_fetch_add(&log->count, 1);
+		atomic_fetch_add(&log->seq_sum, m->seq);
+		if (log->freed_ctr != NULL)
+			atomic_fetch_add(log->freed_ctr, 1);
+		if (log->nseen > 0) {
+			pthread_mutex_lock(&log->mu);
+			if (m->seq < log->nseen && log->seen[m->seq] < 255)
+				log->seen[m->seq]++;
+			pthread_mutex_unlock(&log->mu);
+		}
+	}
+	tmsg_free(m);
+}
+
+void drop_log_init(drop_log *log, size_t nseen)
+{
+	atomic_init(&log->count, 0);
+	atomic_init(&log->seq_sum, 0);
+	pthread_mutex_init(&log->mu, NULL);
+	log->seen = NULL;
+	log->nseen = 0;
+	log->freed_ctr = NULL;
+	if (nseen > 0) {
+		log->seen = calloc(nseen, 1);
+		if (log->seen == NULL)
+			abort();
+		log->nseen = nseen;
+	}
+}
+
+void drop_log_fini(drop_log *log)
+{
+	free(log->seen);
+	log->seen = NULL;
+	log->nseen = 0;
+	pthread_mutex_destroy(&log->mu);
+}
+
+unsigned long drop_log_count(drop_log *log)
+{
+	return atomic_load(&log->count);
+}
+
+unsigned drop_log_seen(drop_log *log, size_t seq)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&log->mu);
+	n = seq < log->nseen ? log->seen[seq] : 0;
+	pthread_mutex_unlock(&log->mu);
+	return n;
+}
+
+pipec_chan_spec tmsg_spec(const char *name, size_t cap, drop_log *log)
+{
+	pipec_chan_spec spec = {
+	        .name = name,
+	        .elem_size = sizeof(tmsg),
+	        .capacity = cap,
+	        .drop = tmsg_drop,
+	        .drop_ctx = log,
+	};
+	return spec;
+}
+
+/* ---- time, waiting, the watchdog ---- */
+
+void rt_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+bool rt_wait_flag(atomic_int *flag, long ms)
+{
+	for (long i = 0; i <= ms; i++) {
+		if (atomic_load(flag) != 0)
+			return true;
+		rt_sleep_ms(1);
+	}
+	return atomic_load(flag) != 0;
+}
+
+bool rt_wait_count(atomic_int *ctr, int want, long ms)
+{
+	for (long i = 0; i <= ms; i++) {
+		if (atomic_load(ctr) >= want)
+			return true;
+		rt_sleep_ms(1);
+	}
+	return atomic_load(ctr) >= want;
+}
+
+static const char *volatile watchdog_what = "a test";
+
+static void watchdog_fire(int sig)
+{
+	static const char head[] = "\nwatchdog: ";
+	static const char tail[] = " hung (a rule is broken: an operation "
+	                           "that must return did not)\n";
+	const char *what = watchdog_what;
+
+	(void)sig;
+	(void)!write(2, head, sizeof head - 1);
+	(void)!write(2, what, strlen(what));
+	(void)!write(2, tail, sizeof tail - 1);
+	_exit(3);
+}
+
+unsigned long rt_env_ulong(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+	char *end;
+	unsigned long v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	v = strtoul(s, &end, 10);
+	return *end == '\0' ? v : def;
+}
+
+unsigned rt_slow(void)
+{
+	unsigned long f = rt_env_ulong("PIPEC_TEST_SLOW", 1);
+
+	return f < 1 ? 1 : f > 100 ? 100 : (unsigned)f;
+}
+
+void rt_watchdog(unsigned seconds, const char *what)
+{
+	static bool installed;
+
+	if (!installed) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = watchdog_fire;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		installed = true;
+	}
+	watchdog_what = what;
+	alarm(seconds * rt_slow());
+}
+
+/* ---- threads ---- */
+
+static void *rt_thread_main(void *p)
+{
+	rt_thread *t = p;
+	void *r = t->fn(t->arg);
+
+	atomic_store(&t->done, 1);
+	return r;
+}
+
+void rt_thread_start(rt_thread *t, void *(*fn)(void *), void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	atomic_init(&t->done, 0);
+	if (pthread_create(&t->tid, NULL, rt_thread_main, t) != 0) {
+		fprintf(stderr, "pthread_create failed\n");
+		abort();
+	}
+}
+
+bool rt_thread_join_within(rt_thread *t, long ms)
+{
+	if (!rt_wait_flag(&t->done, ms))
+		return false;
+	pthread_join(t->tid, NULL);
+	return true;
+}
+
+/* ---- the process's resources ---- */
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void *nothing(void *p)
+{
+	return p;
+}
+
+int rt_thread_count(void)
+{
+	static bool warm;
+
+	/* A sanitizer may start a helper thread of its own at the first
+	 * pthread_create: start one first, so counts compare like with
+	 * like. */
+	if (!warm) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, nothing, NULL) == 0)
+			pthread_join(t, NULL);
+		warm = true;
+	}
+	return count_dir("/proc/self/task");
+}
+
+int rt_fd_count(void)
+{
+	/* The directory being listed holds one descriptor itself. */
+	return count_dir("/proc/self/fd") - 1;
+}
+
+int rt_wait_threads(int want, long ms)
+{
+	int n = rt_thread_count();
+
+	for (long i = 0; i < ms && n > want; i++) {
+		rt_sleep_ms(1);
+		n = rt_thread_count();
+	}
+	return n;
+}
+
+/* ---- run statistics ---- */
+
+const char *rt_check_chan_stats(const pipec_run *run)
+{
+	static char why[256];
+	size_t n = pipec_run_chan_count(run);
+
+	for (size_t i = 0; i < n; i++) {
+		pipec_chan_stats cs;
+
+		if (!pipec_run_chan_stats(run, i, &cs)) {
+			snprintf(why, sizeof why, "no stats for channel %zu",
+			         i);
+			return why;
+		}
+		if (cs.received + cs.dropped != cs.sent) {
+			snprintf(why, sizeof why,
+			         "channel %s: sent %llu != received %llu + "
+			         "dropped %llu",
+			         cs.name, (unsigned long long)cs.sent,
+			         (unsigned long long)cs.received,
+			         (unsigned long long)cs.dropped);
+			return why;
+		}
+		if (cs.capacity != PIPEC_UNBOUNDED && cs.capacity > 0 &&
+		    cs.peak > cs.capacity) {
+			snprintf(why, sizeof why,
+			         "channel %s: peak %zu > capacity %zu", cs.name,
+			         cs.peak, cs.capacity);
+			return why;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,32 @@
+# tests/runtime/runtime-tests.mk - the runtime's test programs (cmocka).
+#
+#   make test-runtime    runs each, printing cmocka's summaries
+#
+# One program per area: standalone channels (R1-R3, R5-R8, select, demand,
+# deadlines, statuses), runs (R4, R9-R11, R13, statistics), lifetimes
+# (R12) and a seeded random stress test. PIPEC_STRESS_ITERS scales the
+# stress test, PIPEC_TEST_RUNS the number of runs of the lifetime test,
+# PIPEC_STRESS_SEED picks the stress seed and PIPEC_TEST_SLOW multiplies
+# the watchdogs' limits.
+
+RT_TEST_NAMES := test_channel test_run test_lifetime test_stress
+RT_TEST_DIR := $(O)/tests/runtime
+RT_TEST_BINS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%)
+RT_TEST_OBJS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%.o) $(RT_TEST_DIR)/rt_test.o
+
+$(RT_TEST_OBJS): ALL_CFLAGS += -Iruntime
+
+$(RT_TEST_BINS): $(RT_TEST_DIR)/%: $(RT_TEST_DIR)/%.o \
+		$(RT_TEST_DIR)/rt_test.o $(RUNTIME_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(RT_TEST_DIR)/rt_test.o \
+		$(RUNTIME_LIB) -lcmocka $(LDLIBS)
+
+.PHONY: test-runtime test-runtime-valgrind
+TESTS += test-runtime
+
+test-runtime: $(RT_TEST_BINS)
+	@fail=0; for t in $(RT_TEST_BINS); do \
+		echo "== $$t"; $$t || fail=1; \
+	done; \
+	if [ $$fail = 0 ]; then echo "test-runtime: all passed"; \
+	else echo "test-runtime: FAILED"; exit 1; fi
