@@ -91,8 +91,8 @@ static int by_count(const void *a, const void *b)
 }
 
 int wordfreq_stage_count(pipec_stage *self, const wordfreq_params *params,
-			 int replica, int replicas, Word_in *words,
-			 Report_out *top)
+                         int replica, int replicas, Word_in *words,
+                         Report_out *top)
 {
 	(void)replica;
 	(void)replicas;

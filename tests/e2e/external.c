@@ -15,7 +15,8 @@ int external_stage_scale(pipec_stage *self, const external_params *params,
 		                        params->factor);
 	Num m;
 	while (Num_recv(i, &m) == PIPEC_OK)
-		if (Num_send(o, Num_Val(Num_Val_val(&m) * params->factor)) != PIPEC_OK)
+		if (Num_send(o, Num_Val(Num_Val_val(&m) * params->factor)) !=
+		    PIPEC_OK)
 			break;
 	return 0;
 }

@@ -34,7 +34,8 @@ int main(void)
 			printf("limit %ld capacity %d: %s\n", limits[i],
 			       capacities[j], ok ? "ok" : "WRONG");
 			if (!ok)
-				fprintf(stderr, "status %s, %ld allocated, %ld "
+				fprintf(stderr,
+				        "status %s, %ld allocated, %ld "
 				        "freed, %ld mirrored\n",
 				        pipec_status_name(st), a, f, m);
 			failed += !ok;
