@@ -26,12 +26,18 @@ static void emit_message_types(Out *o, const Message *m)
 	vars.v['U' - 'A'] = U;
 
 	out_tmpl(o, &vars,
-	         "/* The variants of $M, as the tag of a $M value. */\n"
+	         "/* The tags of message $M: which variant a value holds. */\n"
 	         "typedef enum $M_tag {\n");
 	for (const Variant *v = m->variants; v; v = v->next) {
 		out_puts(o, "\t");
 		out_tag(o, m, v);
-		out_printf(o, " = %d,\n", v->index);
+		out_printf(o, " = %d, /* %s", v->index, v->name);
+		if (v->kind == VK_SINGLE)
+			out_printf(o, "(%s)", v->ctype);
+		for (const Field *f = v->fields; f; f = f->next)
+			out_printf(o, "%s%s: %s%s", f == v->fields ? "(" : ", ",
+			           f->name, f->ctype, f->next ? "" : ")");
+		out_puts(o, " */\n");
 	}
 	out_tmpl(o, &vars, "} $M_tag;\n\n");
 
