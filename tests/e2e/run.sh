@@ -68,6 +68,19 @@ check "gen cancelled in the statistics" err_has '^gen\[0\] .* yes$'
 check "pass cancelled in the statistics" err_has '^pass\[0\] .* yes$'
 check "take not cancelled" err_has '^take\[0\] .* no$'
 
+# Cancellation reaches stages blocked on input, and one asleep in poll()
+# on its cancel fd: the run ends at once, not after the 60 s pause.
+start=$(date +%s)
+run blocked --stats
+took=$(($(date +%s) - start))
+check "exit 0" status_is 0
+check "an end within 20 s, not 60 (took ${took}s)" [ "$took" -lt 20 ]
+check "gen cancelled" err_has '^gen\[0\] .* yes$'
+check "pass cancelled" err_has '^pass\[0\] .* yes$'
+run blocked --count 2 --pause 1
+check "exit 0" status_is 0
+check "0, 1" out_is "0${nl}1${nl}"
+
 # A parameter flag changes what the program does, in both spellings.
 run cancel --count 2
 check "exit 0" status_is 0
