@@ -1149,16 +1149,12 @@ static void build_channels(Checker *ck)
 	}
 
 	/* Capacities: every one written for a channel must agree. */
-	for (ChannelDecl *d = p->chandecls; d; d = d->next) {
-		int n = -1;
-		for (int k = 0; k < ck->nnodes; k++)
-			if (ck->nodes[k].kind == N_DECL &&
-			    ck->nodes[k].decl == d) {
-				n = k;
-				break;
-			}
-		if (n >= 0 && ck->nodes[n].chan >= 0 &&
-		    d->cap.kind != COUNT_NONE) {
+	/* The declared channels' nodes follow the ports' (setup_nodes()). */
+	int n = ck->port_base[p->nstages];
+	for (ChannelDecl *d = p->chandecls; d; d = d->next, n++) {
+		if (ck->nodes[n].decl != d)
+			UNREACHABLE();
+		if (ck->nodes[n].chan >= 0 && d->cap.kind != COUNT_NONE) {
 			ChanBuild *b = &cb[ck->nodes[n].chan];
 			b->cap = &d->cap;
 			b->cap_loc = d->cap.loc;

@@ -30,6 +30,8 @@ $(COMPILER_GEN_DIR)/parser.c $(COMPILER_GEN_DIR)/parser.h &: \
 		compiler/parser.y $(LEMPAR)
 	@mkdir -p $(COMPILER_GEN_DIR)
 	lemon -q -T$(LEMPAR) -d$(COMPILER_GEN_DIR) compiler/parser.y
+	@# lemon keeps an unchanged parser.h as it was: mark both as new.
+	touch $(COMPILER_GEN_DIR)/parser.c $(COMPILER_GEN_DIR)/parser.h
 
 $(COMPILER_GEN_DIR)/%.o: $(COMPILER_GEN_DIR)/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

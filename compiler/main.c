@@ -206,11 +206,27 @@ static bool read_source(const char *path, Src *src, Arena *a, Diag *d)
 		                 strerror(errno));
 		return false;
 	}
-	char *buf = arena_alloc(a, MAX_INPUT + 2);
-	size_t n = fread(buf, 1, MAX_INPUT + 1, f);
+	/* Read in growing steps: memory follows the file's size, and a file
+	 * larger than the limit is not read further. */
+	size_t cap = 64 * 1024, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		die("out of memory");
+	for (;;) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || n > MAX_INPUT)
+			break;
+		cap *= 2;
+		buf = realloc(buf, cap);
+		if (!buf)
+			die("out of memory");
+	}
 	bool failed = ferror(f);
 	int err = errno;
 	fclose(f);
+	char *text = arena_strndup(a, buf, n > MAX_INPUT ? 0 : n);
+	free(buf);
+	buf = text;
 	if (failed) {
 		diag_error_noloc(d, "cannot read the file: %s", strerror(err));
 		return false;
@@ -220,7 +236,6 @@ static bool read_source(const char *path, Src *src, Arena *a, Diag *d)
 		                 MAX_INPUT / (1024 * 1024));
 		return false;
 	}
-	buf[n] = '\0';
 	src->text = buf;
 	src->len = n;
 	if (n == 0) {

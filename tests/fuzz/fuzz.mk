@@ -1,0 +1,16 @@
+# tests/fuzz/fuzz.mk - the robustness test: pipec on deterministic
+# mutations of the valid .pipe files (examples and tests/fuzz/seeds). In
+# the asan build a sanitizer report fails it too. A failing input is copied
+# to $(O)/fuzz-failures/ to replay. FUZZ_SEED=N FUZZ_COUNT=N (environment)
+# choose another set of mutations.
+
+FUZZ_MUTATE := $(O)/tests/fuzz/mutate
+
+TESTS += test-fuzz
+.PHONY: test-fuzz
+
+$(FUZZ_MUTATE): $(O)/tests/fuzz/mutate.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+test-fuzz: $(PIPEC) $(FUZZ_MUTATE)
+	sh tests/fuzz/fuzz.sh $(PIPEC) $(FUZZ_MUTATE) $(O)/fuzz-failures
