@@ -148,13 +148,19 @@ static void emit_stage(Out *o, const Program *p, const Stage *s,
 	           "\tconst %s_params *params;\n\tint replica, "
 	           "replicas;\n",
 	           P);
+	/* Ports and endpoints in structs of their own: a port's name can
+	 * never clash with the fixed members. */
 	bool outs = false;
+	if (s->ports)
+		out_puts(o, "\tstruct {\n");
 	for (const Port *pt = s->ports; pt; pt = pt->next) {
-		out_printf(o, "\t%s_%s %s;\n", pt->msg->name,
+		out_printf(o, "\t\t%s_%s %s;\n", pt->msg->name,
 		           pt->dir == PORT_IN ? "in" : "out", pt->name);
 		if (pt->dir == PORT_OUT)
 			outs = true;
 	}
+	if (s->ports)
+		out_puts(o, "\t} port;\n");
 	if (outs) {
 		out_puts(o, "\tstruct {\n");
 		for (const Port *pt = s->ports; pt; pt = pt->next)
@@ -186,7 +192,7 @@ static void emit_stage(Out *o, const Program *p, const Stage *s,
 	           "in->replicas",
 	           P, S, P, S, P, S);
 	for (const Port *pt = s->ports; pt; pt = pt->next)
-		out_printf(o, ",\n\t\t\t&in->%s", pt->name);
+		out_printf(o, ",\n\t\t\t&in->port.%s", pt->name);
 	out_puts(o, ");\n}\n\n");
 }
 
@@ -395,24 +401,25 @@ static void emit_wiring(Out *o, const Program *p)
 		           S);
 		out_puts(o, "\t\tif (!st)\n\t\t\tgoto nomem;\n");
 		for (const Port *pt = s->ports; pt; pt = pt->next) {
-			out_printf(o, "\t\tin->%s.mask = ", pt->name);
+			out_printf(o, "\t\tin->port.%s.mask = ", pt->name);
 			out_mask(o, pt);
 			out_puts(o, ";\n");
 			if (pt->dir == PORT_IN) {
 				if (pt->nchans < 1)
 					continue;
 				out_printf(o,
-				           "\t\tin->%s.rx = pipec_stage_rx(st, "
+				           "\t\tin->port.%s.rx = "
+				           "pipec_stage_rx(st, "
 				           "ch[%d]);\n"
-				           "\t\tif (!in->%s.rx)\n"
+				           "\t\tif (!in->port.%s.rx)\n"
 				           "\t\t\tgoto nomem;\n",
 				           pt->name, chan_slot(p, pt->chans[0]),
 				           pt->name);
 				continue;
 			}
 			out_printf(o,
-			           "\t\tin->%s.tx = in->tx.%s;\n"
-			           "\t\tin->%s.n = %d;\n",
+			           "\t\tin->port.%s.tx = in->tx.%s;\n"
+			           "\t\tin->port.%s.n = %d;\n",
 			           pt->name, pt->name, pt->name, pt->nchans);
 			for (int j = 0; j < pt->nchans; j++)
 				out_printf(o,
