@@ -291,8 +291,10 @@ static void emit_wiring(Out *o, const Program *p)
 	           "%s_insts {\n",
 	           P, P);
 	for (const Stage *s = p->stages; s; s = s->next)
-		out_printf(o, "\t%s_%s_inst *%s;\n\tint n%s;\n", P, s->name,
-		           s->name, s->name);
+		out_printf(o,
+		           "\tstruct {\n\t\t%s_%s_inst *inst;\n\t\tint n;\n"
+		           "\t} %s;\n",
+		           P, s->name, s->name);
 	if (!p->stages)
 		out_puts(o, "\tchar none;\n");
 	out_puts(o, "};\n\n");
@@ -329,7 +331,7 @@ static void emit_wiring(Out *o, const Program *p)
 	           "\tif (pl->insts) {\n",
 	           P, P);
 	for (const Stage *s = p->stages; s; s = s->next)
-		out_printf(o, "\t\tfree(pl->insts->%s);\n", s->name);
+		out_printf(o, "\t\tfree(pl->insts->%s.inst);\n", s->name);
 	out_puts(o, "\t\tfree(pl->insts);\n\t}\n\tfree(pl);\n}\n\n");
 
 	int nch = p->nchannels > 0 ? p->nchannels : 1;
@@ -380,20 +382,21 @@ static void emit_wiring(Out *o, const Program *p)
 		out_puts(o, s->replicas.kind == COUNT_NONE
 		                    ? " instance. */\n"
 		                    : " instances. */\n");
-		out_printf(o, "\tpl->insts->n%s = ", S);
+		out_printf(o, "\tpl->insts->%s.n = ", S);
 		if (s->replicas.kind == COUNT_PARAM)
 			out_puts(o, "(int)");
 		out_count(o, &s->replicas, "params");
 		out_printf(o,
 		           ";\n"
-		           "\tpl->insts->%s = calloc((size_t)pl->insts->n%s,\n"
-		           "\t\t\t\tsizeof *pl->insts->%s);\n"
-		           "\tif (!pl->insts->%s)\n\t\tgoto nomem;\n"
-		           "\tfor (int r = 0; r < pl->insts->n%s; r++) {\n"
-		           "\t\t%s_%s_inst *in = &pl->insts->%s[r];\n"
+		           "\tpl->insts->%s.inst = "
+		           "calloc((size_t)pl->insts->%s.n,\n"
+		           "\t\t\t\t     sizeof *pl->insts->%s.inst);\n"
+		           "\tif (!pl->insts->%s.inst)\n\t\tgoto nomem;\n"
+		           "\tfor (int r = 0; r < pl->insts->%s.n; r++) {\n"
+		           "\t\t%s_%s_inst *in = &pl->insts->%s.inst[r];\n"
 		           "\t\tin->params = params;\n"
 		           "\t\tin->replica = r;\n"
-		           "\t\tin->replicas = pl->insts->n%s;\n"
+		           "\t\tin->replicas = pl->insts->%s.n;\n"
 		           "\t\tpipec_stage *st = %s_add_stage(pl->run, ",
 		           S, S, S, S, S, P, S, S, S, P);
 		out_cstring(o, S);
