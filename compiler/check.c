@@ -219,7 +219,22 @@ static const char *const message_suffixes[] = {
 
 /* The names generated once per pipeline P, as P_<suffix>. */
 static const char *const pipeline_suffixes[] = {
-        "params", "params_init", "params_check", "new", "free", "run", "insts",
+        "params",       "params_init", "params_check", "pipeline",
+        "new",          "free",        "run",          "insts",
+        "add_chan",     "add_stage",   "usage",        "flag",
+        "value",        "usage_error", "on_sigint",    "sigint_run",
+        "sigint_seen",  "parse_int",   "parse_long",   "parse_size",
+        "parse_double", "parse_bool",  "parse_string",
+};
+
+/* The names a stage body uses for other things than ports. */
+static const struct {
+	const char *name, *what;
+} body_names[] = {
+        {"self", "the stage instance"},
+        {"params", "the parameters"},
+        {"replica", "the instance's index"},
+        {"replicas", "the number of instances"},
 };
 
 /* ---- counts ---- */
@@ -403,6 +418,11 @@ static void check_message(Checker *ck, Message *m)
 	const char *mwhat = arena_printf(ck->a, "message '%s'", m->name);
 	check_name(ck, m->name, m->loc, "a message");
 	gen_name(ck, m->name, mwhat, m->loc);
+	if (ck->p->name)
+		gen_name(
+		        ck,
+		        arena_printf(ck->a, "%s_drop_%s", ck->p->name, m->name),
+		        mwhat, m->loc);
 	for (size_t i = 0;
 	     i < sizeof(message_suffixes) / sizeof(message_suffixes[0]); i++)
 		gen_name(ck,
@@ -553,13 +573,15 @@ static void check_stages(Checker *ck)
 			diag_note(ck->d, old->loc, "first defined here");
 		} else {
 			table_put(ck->a, &ck->stages, s->name, s);
-			if (p->name)
+			const char *what =
+			        arena_printf(ck->a, "stage '%s'", s->name);
+			static const char *const forms[] = {
+			        "%s_stage_%s", "%s_%s_inst", "%s_%s_thread"};
+			for (size_t k = 0; p->name && k < 3; k++)
 				gen_name(ck,
-				         arena_printf(ck->a, "%s_stage_%s",
-				                      p->name, s->name),
-				         arena_printf(ck->a, "stage '%s'",
+				         arena_printf(ck->a, forms[k], p->name,
 				                      s->name),
-				         s->loc);
+				         what, s->loc);
 		}
 		if (s->is_extern && s->body)
 			diag_error(ck->d, s->body_loc,
@@ -581,14 +603,16 @@ static void check_stages(Checker *ck)
 		for (Port *pt = s->ports; pt; pt = pt->next) {
 			pt->stage = s;
 			check_name(ck, pt->name, pt->loc, "a port");
-			if (strcmp(pt->name, "self") == 0 ||
-			    strcmp(pt->name, "params") == 0)
-				diag_error(ck->d, pt->loc,
-				           "a port cannot be named '%s': stage "
-				           "bodies use that name for the %s",
-				           pt->name,
-				           pt->name[0] == 's' ? "stage itself"
-				                              : "parameters");
+			for (size_t k = 0;
+			     k < sizeof(body_names) / sizeof(body_names[0]);
+			     k++)
+				if (strcmp(pt->name, body_names[k].name) == 0)
+					diag_error(
+					        ck->d, pt->loc,
+					        "a port cannot be named '%s': "
+					        "stage bodies use that name "
+					        "for %s",
+					        pt->name, body_names[k].what);
 			Port *op = table_get(&ports, pt->name);
 			if (op) {
 				diag_error(ck->d, pt->loc,
