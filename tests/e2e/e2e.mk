@@ -55,3 +55,11 @@ endif
 VALGRIND_TESTS += valgrind-e2e
 valgrind-e2e: $(E2E_PROGS)
 	@tests/e2e/run.sh $(E2E_DIR) "" $(VALGRIND)
+
+# Errors in the C of a .pipe file point into the .pipe file (#line), or
+# into the generated file with --no-line.
+.PHONY: test-e2e-lines
+TESTS += test-e2e-lines
+test-e2e-lines: $(PIPEC)
+	@tests/e2e/lines/run.sh $(abspath $(PIPEC)) $(E2E_DIR)/lines \
+		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Iruntime
