@@ -30,6 +30,9 @@ check() {
 (cd "$work" && "$pipec" -o badbody.c -H badbody.h badbody.pipe) \
 	>"$work/err" 2>&1
 check "pipec to accept the file (C is not its business)" [ $? -eq 0 ]
+check "each #line back to badbody.c to name the line after it" \
+	awk '/^#line [0-9]+ "badbody\.c"$/ { n++; if ($2 != NR + 1) bad = 1 }
+		END { exit bad || n < 3 }' "$work/badbody.c"
 "$@" -I"$work" -c "$work/badbody.c" -o "$work/badbody.o" >"$work/err" 2>&1
 check "the C compiler to fail" [ $? -ne 0 ]
 check "the block's error at badbody.pipe:10" \
