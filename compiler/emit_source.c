@@ -637,6 +637,47 @@ static void emit_usage(Out *o, const Program *p, const EmitOptions *eo)
 	            "\t       \"130 interrupted (SIGINT).\\n\");\n}\n");
 }
 
+/* The flags of the parameters, in main's loop over the arguments. They
+ * come before the built-in flags: a parameter named like one wins. */
+static void emit_param_flags(Out *o, const Program *p, Vars *vars)
+{
+	for (const Param *pa = p->params; pa; pa = pa->next) {
+		vars->v['N' - 'A'] = pa->name;
+		vars->v['T' - 'A'] = param_type_name(pa->type);
+		out_tmpl(o, vars,
+		         "\t\tif ((form = $P_flag(arg, \"$N\", &val))) {\n");
+		if (pa->type == PT_BOOL)
+			out_tmpl(o, vars,
+			         "\t\t\tbool b;\n"
+			         "\t\t\tif (form == 1 && i + 1 < argc &&\n"
+			         "\t\t\t    $P_parse_bool(argv[i + 1], &b))\n"
+			         "\t\t\t\tval = argv[++i];\n"
+			         "\t\t\telse if (form == 1)\n"
+			         "\t\t\t\tval = \"true\";\n");
+		else
+			out_tmpl(o, vars,
+			         "\t\t\tval = $P_value(argc, argv, &i, form, "
+			         "val);\n"
+			         "\t\t\tif (!val)\n"
+			         "\t\t\t\treturn $P_usage_error(\"%s%s needs a "
+			         "value\",\n"
+			         "\t\t\t\t\t\t       \"--$N\", \"\");\n");
+		switch (pa->type) {
+		case PT_STRING:
+			out_tmpl(o, vars, "\t\t\tparams.$N = val;\n");
+			break;
+		default:
+			out_tmpl(o, vars,
+			         "\t\t\tif (!$P_parse_$T(val, &params.$N))\n"
+			         "\t\t\t\treturn $P_usage_error(\n"
+			         "\t\t\t\t\t\"bad value '%s' for %s\", val,\n"
+			         "\t\t\t\t\t\"--$N (expected $T)\");\n");
+			break;
+		}
+		out_puts(o, "\t\t\tcontinue;\n\t\t}\n");
+	}
+}
+
 static void emit_main(Out *o, const Program *p, const EmitOptions *eo)
 {
 	const char *P = p->name;
@@ -662,7 +703,9 @@ static void emit_main(Out *o, const Program *p, const EmitOptions *eo)
 	         "\t$P_params_init(&params);\n"
 	         "\tfor (int i = 1; i < argc; i++) {\n"
 	         "\t\tconst char *arg = argv[i], *val = NULL;\n"
-	         "\t\tint form;\n"
+	         "\t\tint form;\n");
+	emit_param_flags(o, p, &vars);
+	out_tmpl(o, &vars,
 	         "\t\tif (strcmp(arg, \"--help\") == 0 || strcmp(arg, "
 	         "\"-h\") == 0) {\n"
 	         "\t\t\t$P_usage();\n"
@@ -683,41 +726,6 @@ static void emit_main(Out *o, const Program *p, const EmitOptions *eo)
 	         "\t\t\t\t\t\"--timeout (milliseconds)\");\n"
 	         "\t\t\tcontinue;\n"
 	         "\t\t}\n");
-	for (const Param *pa = p->params; pa; pa = pa->next) {
-		vars.v['N' - 'A'] = pa->name;
-		vars.v['T' - 'A'] = param_type_name(pa->type);
-		out_tmpl(o, &vars,
-		         "\t\tif ((form = $P_flag(arg, \"$N\", &val))) {\n");
-		if (pa->type == PT_BOOL)
-			out_tmpl(o, &vars,
-			         "\t\t\tbool b;\n"
-			         "\t\t\tif (form == 1 && i + 1 < argc &&\n"
-			         "\t\t\t    $P_parse_bool(argv[i + 1], &b))\n"
-			         "\t\t\t\tval = argv[++i];\n"
-			         "\t\t\telse if (form == 1)\n"
-			         "\t\t\t\tval = \"true\";\n");
-		else
-			out_tmpl(o, &vars,
-			         "\t\t\tval = $P_value(argc, argv, &i, form, "
-			         "val);\n"
-			         "\t\t\tif (!val)\n"
-			         "\t\t\t\treturn $P_usage_error(\"%s%s needs a "
-			         "value\",\n"
-			         "\t\t\t\t\t\t       \"--$N\", \"\");\n");
-		switch (pa->type) {
-		case PT_STRING:
-			out_tmpl(o, &vars, "\t\t\tparams.$N = val;\n");
-			break;
-		default:
-			out_tmpl(o, &vars,
-			         "\t\t\tif (!$P_parse_$T(val, &params.$N))\n"
-			         "\t\t\t\treturn $P_usage_error(\n"
-			         "\t\t\t\t\t\"bad value '%s' for %s\", val,\n"
-			         "\t\t\t\t\t\"--$N (expected $T)\");\n");
-			break;
-		}
-		out_puts(o, "\t\t\tcontinue;\n\t\t}\n");
-	}
 	out_tmpl(o, &vars,
 	         "\t\treturn $P_usage_error(\"%s '%s'\",\n"
 	         "\t\t\t\t       arg[0] == '-' ? \"unknown option\"\n"
