@@ -537,12 +537,11 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	pipec_stage *self = tx->owner;
 	pipec_status st;
 
-	if (is_cancelled(self)) {
-		st = PIPEC_CANCELLED;
-		goto refused;
-	}
-	if (atomic_load(&tx->dropped)) {
-		st = PIPEC_CLOSED;
+	if (is_cancelled(self) || atomic_load(&tx->dropped)) {
+		st = is_cancelled(self) ? PIPEC_CANCELLED : PIPEC_CLOSED;
+		pthread_mutex_lock(&ch->mu);
+		ch->refused++; /* every failed send is counted (R7, R13) */
+		pthread_mutex_unlock(&ch->mu);
 		goto refused;
 	}
 
