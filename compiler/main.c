@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,42 @@ typedef struct Output {
 	bool keep_if_same; /* do not replace an identical file */
 } Output;
 
+/* The temporary files that exist right now, for on_signal(). */
+#define MAX_TMP 4
+static char *volatile live_tmp[MAX_TMP];
+
+static void track_tmp(char *tmp, bool live)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (live ? !live_tmp[i] : live_tmp[i] == tmp) {
+			live_tmp[i] = live ? tmp : NULL;
+			return;
+		}
+	UNREACHABLE();
+}
+
+/* Interrupted while writing: remove the temporary files, then die of the
+ * same signal. unlink() and raise() are async-signal-safe. */
+static void on_signal(int sig)
+{
+	for (int i = 0; i < MAX_TMP; i++)
+		if (live_tmp[i])
+			unlink(live_tmp[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static bool output_open(Output *o, Diag *d)
 {
 	if (o->to_stdout) {
@@ -289,6 +326,7 @@ static bool output_open(Output *o, Diag *d)
 		o->tmp = NULL;
 		return false;
 	}
+	track_tmp(o->tmp, true);
 	mode_t mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
@@ -377,6 +415,7 @@ static bool output_finish(Output *o, bool commit, Diag *d)
 	} else {
 		remove(o->tmp);
 	}
+	track_tmp(o->tmp, false);
 	free(o->tmp);
 	o->tmp = NULL;
 	return ok;
@@ -395,6 +434,7 @@ static void put_make_path(FILE *f, const char *s)
 }
 
 enum { OUT_H, OUT_C, OUT_D, OUT_DOT, NOUT };
+_Static_assert(NOUT <= MAX_TMP, "live_tmp holds every output");
 
 /* The emit pass: every output, all or nothing. */
 static bool write_outputs(const Program *p, const Options *opt, Diag *d)
@@ -522,8 +562,10 @@ int main(int argc, char **argv)
 		p->allow_cycles = p->allow_cycles || opt.allow_cycles;
 		check_program(p, &arena, &diag);
 	}
-	if (p && diag.errors == 0)
+	if (p && diag.errors == 0) {
+		catch_signals();
 		write_outputs(p, &opt, &diag);
+	}
 
 	arena_free(&arena);
 	free(out_c);
