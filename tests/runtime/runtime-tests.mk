@@ -1,6 +1,7 @@
 # tests/runtime/runtime-tests.mk - the runtime's test programs (cmocka).
 #
-#   make test-runtime    runs each, printing cmocka's summaries
+#   make test-runtime            runs each, printing cmocka's summaries
+#   make test-runtime-valgrind   the same under valgrind (make check)
 #
 # One program per area: standalone channels (R1-R3, R5-R8, select, demand,
 # deadlines, statuses), runs (R4, R9-R11, R13, statistics), lifetimes
@@ -30,3 +31,16 @@ test-runtime: $(RT_TEST_BINS)
 	done; \
 	if [ $$fail = 0 ]; then echo "test-runtime: all passed"; \
 	else echo "test-runtime: FAILED"; exit 1; fi
+
+# The same programs under valgrind (memcheck, leaks are errors), scaled
+# down: valgrind runs one thread at a time.
+VALGRIND_TESTS += test-runtime-valgrind
+
+test-runtime-valgrind: $(RT_TEST_BINS)
+	@fail=0; for t in $(RT_TEST_BINS); do \
+		echo "== valgrind $$t"; \
+		PIPEC_TEST_SLOW=10 PIPEC_TEST_RUNS=300 PIPEC_STRESS_ITERS=30 \
+			$(VALGRIND) $$t || fail=1; \
+	done; \
+	if [ $$fail = 0 ]; then echo "test-runtime-valgrind: all passed"; \
+	else echo "test-runtime-valgrind: FAILED"; exit 1; fi
