@@ -456,11 +456,6 @@ static pipec_parker *parker_of(pipec_stage *s)
 	return s ? &s->parker : parker_self();
 }
 
-static bool is_cancelled(const pipec_stage *s)
-{
-	return s && atomic_load_explicit(&s->cancelled, memory_order_acquire);
-}
-
 static void account_wait(pipec_stage *s, pipec_time since)
 {
 	if (s)
@@ -537,8 +532,8 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	pipec_stage *self = tx->owner;
 	pipec_status st;
 
-	if (is_cancelled(self) || atomic_load(&tx->dropped)) {
-		st = is_cancelled(self) ? PIPEC_CANCELLED : PIPEC_CLOSED;
+	if (stage_is_cancelled(self) || atomic_load(&tx->dropped)) {
+		st = stage_is_cancelled(self) ? PIPEC_CANCELLED : PIPEC_CLOSED;
 		pthread_mutex_lock(&ch->mu);
 		ch->refused++; /* every failed send is counted (R7, R13) */
 		pthread_mutex_unlock(&ch->mu);
@@ -576,7 +571,7 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 		}
 		/* Cancellation first: a cancelled stage also finds its
 		 * endpoints dropped, but must be told why (R9, R10). */
-		if (is_cancelled(self)) {
+		if (stage_is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
 		} else if (!first) {
 			pthread_mutex_lock(&ch->mu);
@@ -610,7 +605,7 @@ refused:
 	refuse(ch, msg);
 	if (self)
 		self->discarded++;
-	return st;
+	return closed_or_stopping(self, st);
 }
 
 pipec_status pipec_send(pipec_tx *tx, const void *msg)
@@ -674,7 +669,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 		return PIPEC_EINVAL;
 	pipec_chan *ch = rx->ch;
 	pipec_stage *self = rx->owner;
-	if (is_cancelled(self))
+	if (stage_is_cancelled(self))
 		return PIPEC_CANCELLED;
 	if (atomic_load(&rx->dropped))
 		return PIPEC_CLOSED;
@@ -707,7 +702,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 		}
 		/* Cancellation first: a cancelled stage also finds its
 		 * endpoints dropped, but must be told why (R9, R10). */
-		if (is_cancelled(self)) {
+		if (stage_is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
 		} else if (!first) {
 			pthread_mutex_lock(&ch->mu);
@@ -735,7 +730,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 done:
 	if (st == PIPEC_OK && self)
 		self->received++;
-	return st;
+	return closed_or_stopping(self, st);
 }
 
 pipec_status pipec_recv(pipec_rx *rx, void *out)
@@ -783,7 +778,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 	pipec_time t0 = 0;
 	pipec_status st;
 	for (;;) {
-		if (is_cancelled(self)) {
+		if (stage_is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
 			break;
 		}
@@ -840,7 +835,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 		}
 		if (!t0)
 			t0 = pipec_now();
-		if (!ready && !is_cancelled(self))
+		if (!ready && !stage_is_cancelled(self))
 			parker_wait(w.parker, tok, deadline);
 		bool aborted = abort_wait(&w);
 		/* Unqueue every node; taking each lock also waits out a peer
@@ -867,7 +862,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 		free(nodes);
 	if (st == PIPEC_OK && self)
 		self->received++;
-	return st;
+	return closed_or_stopping(self, st);
 }
 
 pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
@@ -891,7 +886,7 @@ pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
 	pipec_time t0 = 0;
 	pipec_status st;
 	for (;;) {
-		if (is_cancelled(self)) {
+		if (stage_is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
 			break;
 		}
@@ -921,7 +916,7 @@ pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
 	}
 	if (t0)
 		account_wait(self, t0);
-	return st;
+	return closed_or_stopping(self, st);
 }
 
 pipec_status pipec_wait_demand(pipec_tx *tx)

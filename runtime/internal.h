@@ -146,6 +146,10 @@ struct pipec_run {
 	pipec_parker parker;           /* the waiting thread (pipec_run_wait) */
 	_Atomic int live;              /* stage threads not yet finished */
 	_Atomic bool cancel_requested; /* pipec_run_cancel, signal-safe */
+	_Atomic bool stopping;         /* the whole run is being cancelled: set
+	                                  before any stage is, so that no stage can
+	                                  see a peer's exit as a normal end of
+	                                  stream (R10, R11) */
 	_Atomic int cause;             /* enum run_cause */
 	pipec_time deadline;
 	enum { RUN_NEW, RUN_STARTED, RUN_DONE } state;
@@ -190,6 +194,28 @@ void tx_free(pipec_tx *tx);
 void rx_free(pipec_rx *rx);
 /* At the start of a run: recount which senders have receivers. */
 void chan_count_open_outputs(pipec_chan *ch);
+
+/* Whether a stage is cancelled, alone (R9) or with its run (R10, R11).
+ * False outside a run (s is NULL). */
+static inline bool stage_is_cancelled(const pipec_stage *s)
+{
+	return s &&
+	       (atomic_load_explicit(&s->cancelled, memory_order_acquire) ||
+	        atomic_load_explicit(&s->run->stopping, memory_order_acquire));
+}
+
+/*
+ * A closure seen while the whole run is being cancelled is reported as the
+ * cancellation it is: the peer left because of it, and the stage must not
+ * take it for a normal end of stream.
+ */
+static inline pipec_status closed_or_stopping(const pipec_stage *s,
+                                              pipec_status st)
+{
+	if (st == PIPEC_CLOSED && s && atomic_load(&s->run->stopping))
+		return PIPEC_CANCELLED;
+	return st;
+}
 
 /* Small helpers. */
 char *pipec_strdup(const char *s);

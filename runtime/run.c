@@ -64,6 +64,7 @@ void cancel_list_run(cancel_list *todo)
  * handler. */
 static void cancel_all(pipec_run *run)
 {
+	atomic_store(&run->stopping, true);
 	cancel_list todo = {NULL};
 	for (pipec_stage *s = run->stages; s; s = s->next)
 		stage_cancel_one(s, &todo);
@@ -377,8 +378,7 @@ pipec_run *pipec_stage_run(const pipec_stage *self)
 
 bool pipec_cancelled(const pipec_stage *self)
 {
-	return self &&
-	       atomic_load_explicit(&self->cancelled, memory_order_acquire);
+	return stage_is_cancelled(self);
 }
 
 int pipec_cancel_fd(pipec_stage *self)
