@@ -465,6 +465,7 @@ static void test_r7_cancelled_send_destroys_message_exactly_once(void **state)
 	assert_int_equal(cs.sent, 1);
 	assert_int_equal(cs.received, 0);
 	assert_int_equal(cs.dropped, 1);
+	assert_int_equal(cs.refused, 3);
 	assert_int_equal(stage_stats(run, 0).discarded, 3);
 	assert_true(stage_stats(run, 0).cancelled);
 	assert_stats_consistent(run);
@@ -473,6 +474,141 @@ static void test_r7_cancelled_send_destroys_message_exactly_once(void **state)
 	assert_heap_balanced(base);
 	drop_log_fini(&log);
 	drop_log_fini(&lin);
+}
+
+/* ---- R7: every refused send is counted in the channel's statistics ---- */
+
+typedef struct refuser {
+	pipec_tx *tx, *tx2;
+	pipec_rx *in;
+	atomic_int first, done;
+	pipec_status st_dropped, st_cancelled;
+} refuser;
+
+static int body_refuser(pipec_stage *self, void *arg)
+{
+	refuser *r = arg;
+	tmsg m = tmsg_make(1, 0);
+
+	/* A send on the stage's own dropped endpoint: CLOSED, refused. */
+	pipec_tx_drop(r->tx2);
+	r->st_dropped = pipec_send(r->tx2, &m);
+	atomic_store(&r->first, 1);
+	/* A send once cancelled (the run is cancelled while it waits). */
+	while (!pipec_cancelled(self))
+		rt_sleep_ms(1);
+	m = tmsg_make(2, 0);
+	r->st_cancelled = pipec_send(r->tx, &m);
+	atomic_store(&r->done, 1);
+	return 0;
+}
+
+static int body_keeper(pipec_stage *self, void *arg)
+{
+	refuser *r = arg;
+
+	(void)self;
+	rt_wait_flag(&r->done, 20000);
+	return 0;
+}
+
+static void test_r7_refused_counts_every_failed_send(void **state)
+{
+	drop_log log;
+	refuser r = {0};
+	pipec_run *run;
+	pipec_chan *ch;
+	pipec_stage *s, *k;
+	pipec_chan_stats cs;
+	pipec_stage_stats ss;
+
+	(void)state;
+	WATCH();
+	drop_log_init(&log, 0);
+	run = pipec_run_new("refused");
+	{
+		pipec_chan_spec spec = tmsg_spec("c", 4, &log);
+		ch = pipec_run_chan(run, &spec);
+	}
+	s = pipec_stage_add(run, "refuser", body_refuser, &r);
+	k = pipec_stage_add(run, "keeper", body_keeper, &r);
+	r.tx = pipec_stage_tx(s, ch);
+	r.tx2 = pipec_stage_tx(s, ch);
+	assert_non_null(pipec_stage_rx(k, ch));
+	assert_int_equal(pipec_run_start(run), PIPEC_OK);
+	assert_true(rt_wait_flag(&r.first, PROMPT_MS));
+	pipec_run_cancel(run);
+	assert_int_equal(pipec_run_wait(run), PIPEC_CANCELLED);
+	assert_int_equal(r.st_dropped, PIPEC_CLOSED);
+	assert_int_equal(r.st_cancelled, PIPEC_CANCELLED);
+	assert_int_equal(drop_log_count(&log), 2);
+	assert_true(pipec_run_stage_stats(run, 0, &ss));
+	assert_int_equal(ss.discarded, 2);
+	assert_true(pipec_run_chan_stats(run, 0, &cs));
+	/* "refused: messages handed to a send that failed and were
+	 * destroyed without entering (R7)" */
+	assert_int_equal(cs.refused, 2);
+	pipec_run_free(run);
+	drop_log_fini(&log);
+}
+
+/* ---- R10: a run-wide cancel is never seen as an end of stream ---- */
+
+typedef struct pair {
+	pipec_rx *rx;
+	atomic_int *ready;
+	pipec_status st;
+} pair;
+
+static int body_pair(pipec_stage *self, void *arg)
+{
+	pair *p = arg;
+	tmsg m;
+
+	(void)self;
+	atomic_fetch_add(p->ready, 1);
+	p->st = pipec_recv(p->rx, &m);
+	if (p->st == PIPEC_OK)
+		tmsg_free(&m);
+	return 0;
+}
+
+/*
+ * Two stages blocked in recv, each the other's only sender: only a
+ * run-wide cancel ends them, and both must be told CANCELLED. If the run
+ * wakes one before marking the other, the first returns, drops its
+ * sender, and the other sees CLOSED: an end of stream that looks normal.
+ */
+static void test_r10_run_cancel_never_looks_like_end_of_stream(void **state)
+{
+	int closed = 0;
+
+	(void)state;
+	WATCH();
+	for (int i = 0; i < 1000; i++) {
+		atomic_int ready;
+		pair p, q;
+		pipec_chan_spec spec = tmsg_spec("c", 0, NULL);
+		pipec_run *run = pipec_run_new("pair");
+		pipec_chan *c1 = pipec_run_chan(run, &spec);
+		pipec_chan *c2 = pipec_run_chan(run, &spec);
+		pipec_stage *ps = pipec_stage_add(run, "p", body_pair, &p);
+		pipec_stage *qs = pipec_stage_add(run, "q", body_pair, &q);
+
+		atomic_init(&ready, 0);
+		p.ready = q.ready = &ready;
+		pipec_stage_tx(ps, c1);
+		p.rx = pipec_stage_rx(ps, c2);
+		pipec_stage_tx(qs, c2);
+		q.rx = pipec_stage_rx(qs, c1);
+		assert_int_equal(pipec_run_start(run), PIPEC_OK);
+		rt_wait_count(&ready, 2, 5000);
+		pipec_run_cancel(run);
+		assert_int_equal(pipec_run_wait(run), PIPEC_CANCELLED);
+		closed += (p.st == PIPEC_CLOSED) + (q.st == PIPEC_CLOSED);
+		pipec_run_free(run);
+	}
+	assert_int_equal(closed, 0);
 }
 
 /* ---- R9 cancellation propagates upstream ---- */
@@ -1169,11 +1305,9 @@ static void test_r11_failing_stage_cancels_run_and_is_reported(void **state)
 	assert_int_equal(pipec_run_exec(run), PIPEC_ERROR);
 	assert_true(f.saw_ready);
 	assert_int_equal(f.fail_ret, 7);
-	/* Both were blocked for good: only the failure can have ended them
-	 * (by cancelling them, or one of them and so the other's input). */
-	assert_true(p.st == PIPEC_CANCELLED || q.st == PIPEC_CANCELLED);
-	assert_true(p.st == PIPEC_CANCELLED || p.st == PIPEC_CLOSED);
-	assert_true(q.st == PIPEC_CANCELLED || q.st == PIPEC_CLOSED);
+	/* Both were blocked for good: the failure cancelled them. */
+	assert_int_equal(p.st, PIPEC_CANCELLED);
+	assert_int_equal(q.st, PIPEC_CANCELLED);
 	err = pipec_run_error(run);
 	assert_non_null(err);
 	assert_string_equal(err->stage, "fail-first");
@@ -1393,9 +1527,15 @@ static unsigned long seed_run(int w, const size_t caps[3], bool demand, int k)
 	assert_true(s.gen_st == PIPEC_CLOSED || s.gen_st == PIPEC_CANCELLED);
 	assert_stats_consistent(run);
 	waste = atomic_load(&s.made) - (unsigned long)k;
-	/* Every value made was consumed or destroyed once by a hook. */
-	for (int i = 0; i < 3; i++)
-		hooks += atomic_load(&s.drops[i]);
+	/* Every value made was consumed or destroyed once by a hook, and
+	 * the statistics count each destruction. */
+	for (int i = 0; i < 3; i++) {
+		pipec_chan_stats cs = chan_stats(run, (size_t)i);
+		unsigned long d = atomic_load(&s.drops[i]);
+
+		assert_int_equal(cs.dropped + cs.refused, d);
+		hooks += d;
+	}
 	assert_int_equal(hooks, waste);
 	/* Stage and channel statistics agree: a channel's hook calls are
 	 * its leftovers plus its senders' discarded messages. */
@@ -1411,8 +1551,11 @@ static unsigned long seed_run(int w, const size_t caps[3], bool demand, int k)
 	assert_int_equal(chan_stats(run, 0).dropped +
 	                         stage_stats(run, 0).discarded,
 	                 atomic_load(&s.drops[0]));
+	assert_int_equal(chan_stats(run, 0).refused,
+	                 stage_stats(run, 0).discarded);
 	assert_int_equal(chan_stats(run, 0).received, stage_recv);
 	assert_int_equal(chan_stats(run, 1).sent, stage_sent);
+	assert_int_equal(chan_stats(run, 1).refused, stage_disc);
 	assert_int_equal(chan_stats(run, 1).dropped + stage_disc,
 	                 atomic_load(&s.drops[1]));
 	assert_int_equal(chan_stats(run, 2).sent,
@@ -1738,6 +1881,9 @@ int main(void)
 	        cmocka_unit_test(test_r4_early_drop_of_one_port),
 	        cmocka_unit_test(
 	                test_r7_cancelled_send_destroys_message_exactly_once),
+	        cmocka_unit_test(test_r7_refused_counts_every_failed_send),
+	        cmocka_unit_test(
+	                test_r10_run_cancel_never_looks_like_end_of_stream),
 	        cmocka_unit_test(
 	                test_r9_stage_blocked_in_recv_cancelled_when_output_closes),
 	        cmocka_unit_test(

@@ -7,8 +7,10 @@
  *
  * Every run must terminate (the watchdog names the seed and graph of one
  * that hangs), return a status that matches what happened, keep its
- * statistics consistent and free every message: each carries a heap
- * block, and blocks made == blocks freed by bodies + by drop hooks.
+ * statistics consistent (sent == received + dropped per channel; each
+ * edge's refused sends == its senders' discarded messages; drop hook
+ * calls == leftovers + refused) and free every message: each carries a
+ * heap block, and blocks made == blocks freed by bodies + by drop hooks.
  *
  *   PIPEC_STRESS_ITERS  graphs to run (default 300)
  *   PIPEC_STRESS_SEED   first seed (default 1); graph i uses seed + i
@@ -510,7 +512,7 @@ static void stress_one(uint64_t seed)
 			fail_msg("%s: %s", what, why);
 		for (int l = 0; l < g->nlayers; l++) {
 			uint64_t dropped = 0, discarded = 0, sent = 0,
-			         csent = 0;
+			         csent = 0, refused = 0;
 
 			for (int r = 0; r < g->replicas[l]; r++) {
 				pipec_stage_stats ss;
@@ -528,9 +530,11 @@ static void stress_one(uint64_t seed)
 				assert_true(pipec_run_chan_stats(g->run, ci++,
 				                                 &cs));
 				dropped += cs.dropped;
+				refused += cs.refused;
 				csent += cs.sent;
 			}
 			assert_int_equal(csent, sent);
+			assert_int_equal(refused, discarded);
 			if (drop_log_count(&g->logs[l]) != dropped + discarded)
 				fail_msg("%s: edge %d: %lu drop hook calls, "
 				         "%llu leftovers + %llu discarded",
