@@ -33,8 +33,8 @@ demo-squares: $(SQUARES)
 # statistics show that every stage but the consumer was cancelled.
 TESTS += test-squares
 test-squares: $(SQUARES)
-	@set -e; out=$(SQUARES_DIR)/test.out; err=$(SQUARES_DIR)/test.err; \
-	pass=0; fail=0; \
+	@set -e; dir=$$(mktemp -d $(SQUARES_DIR)/test.XXXXXX); \
+	out=$$dir/out; err=$$dir/err; pass=0; fail=0; \
 	for cap in 0 1 16; do \
 		if $(SQUARES) --workers 1 --capacity $$cap >$$out 2>$$err && \
 		   seq 0 31 | awk '{ print $$1 * $$1 }' | cmp -s - $$out; then \
@@ -55,6 +55,7 @@ test-squares: $(SQUARES)
 	if $(SQUARES) --limit 10 --workers 1 >$$out && printf '0\n1\n4\n9\n' | cmp -s - $$out; \
 	then pass=$$((pass + 1)); \
 	else echo "test-squares: --limit 10: wrong output"; fail=$$((fail + 1)); fi; \
+	rm -rf $$dir; \
 	echo "test-squares: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 VALGRIND_TESTS += valgrind-squares

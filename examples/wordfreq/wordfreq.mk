@@ -27,7 +27,7 @@ $(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o \
 .PHONY: test-wordfreq valgrind-wordfreq
 TESTS += test-wordfreq
 test-wordfreq: $(WORDFREQ)
-	@out=$(WORDFREQ_DIR)/test.out; pass=0; fail=0; \
+	@out=$$(mktemp $(WORDFREQ_DIR)/test.XXXXXX); pass=0; fail=0; \
 	for args in "" "--workers 1 --capacity 0" "--workers 8 --capacity 1" \
 		"--workers=2 --capacity=64"; do \
 		if $(WORDFREQ) --top 8 $$args < examples/wordfreq/sample.txt \
@@ -37,6 +37,7 @@ test-wordfreq: $(WORDFREQ)
 			diff examples/wordfreq/expected.txt $$out; \
 			fail=$$((fail + 1)); fi; \
 	done; \
+	rm -f $$out; \
 	echo "test-wordfreq: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 VALGRIND_TESTS += valgrind-wordfreq

@@ -14,8 +14,9 @@ bin=$1
 suffix=$2
 shift 2
 wrap="$*" # words without spaces: split on purpose below
-work=$bin/work$suffix
-mkdir -p "$work"
+# A directory of this run's own: several runs may share the build tree.
+work=$(mktemp -d "$bin/work$suffix.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
 out=$work/out
 err=$work/err
 pass=0
@@ -183,6 +184,11 @@ check "exit 0" status_is 0
 check "every instance" out_is "byparam: 4 instances: 0 1 2 3${nl}fixed: 3 instances: 0 1 2$nl"
 run replicas --workers 1
 check "one instance" out_is "byparam: 1 instances: 0${nl}fixed: 3 instances: 0 1 2$nl"
+
+# Ports dropped early (R4).
+run dropport
+check "exit 0" status_is 0
+check "both consumers" out_sorted_is "a 5 closed${nl}b 3$nl"
 
 # Waiting for demand (R13): no value computed that nobody takes.
 run demand

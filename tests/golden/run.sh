@@ -19,6 +19,10 @@ work=$2
 mode=$3
 shift 3
 golden=$(dirname "$0")
+# A directory of this run's own: several runs may share the build tree.
+mkdir -p "$work"
+work=$(mktemp -d "$work/run.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
 pass=0
 fail=0
 

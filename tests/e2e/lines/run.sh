@@ -12,7 +12,10 @@ shift 2
 dir=$(dirname "$0")
 pass=0
 fail=0
+# A directory of this run's own: several runs may share the build tree.
 mkdir -p "$work"
+work=$(mktemp -d "$work/run.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
 cp "$dir/badbody.pipe" "$work/"
 
 check() {
