@@ -55,7 +55,7 @@ static void *table_get(const Table *t, const char *key)
 static void table_put(Arena *a, Table *t, const char *key, void *val)
 {
 	if (2 * (t->n + 1) > t->cap) {
-		Table big = {.cap = t->cap ? 2 * t->cap : 64};
+		Table big = {.cap = t->cap ? 2 * t->cap : 8};
 		big.e = arena_alloc(a, big.cap * sizeof(Entry));
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->e[i].key)
@@ -446,10 +446,12 @@ static void check_message(Checker *ck, Message *m)
 	const char *U = upper(ck, m->name);
 	Table seen = {0};
 	for (Variant *v = m->variants; v; v = v->next) {
-		if (v->index == CHECK_MAX_VARIANTS)
+		if (v->index == CHECK_MAX_VARIANTS) {
 			diag_error(ck->d, v->loc,
 			           "message '%s' has more than %d variants",
 			           m->name, CHECK_MAX_VARIANTS);
+			break; /* the rest would only add to the error */
+		}
 		check_name(ck, v->name, v->loc, "a variant");
 		Variant *old = table_get(&seen, v->name);
 		if (old) {
@@ -1019,9 +1021,14 @@ static void build_channels(Checker *ck)
 			ck->nodes[r].chan = nb++;
 		ck->nodes[n].chan = ck->nodes[r].chan;
 	}
-	for (int i = 0; i < nb; i++)
-		cb[i].members =
-		        arena_alloc(ck->a, (size_t)ck->nattached * sizeof(int));
+	/* Members of each channel: count, then fill. */
+	for (int i = 0; i < ck->nattached; i++)
+		cb[ck->nodes[ck->attach_order[i]].chan].nmembers++;
+	for (int i = 0; i < nb; i++) {
+		cb[i].members = arena_alloc(
+		        ck->a, (size_t)(cb[i].nmembers + 1) * sizeof(int));
+		cb[i].nmembers = 0;
+	}
 	for (int i = 0; i < ck->nattached; i++) {
 		int n = ck->attach_order[i];
 		ChanBuild *b = &cb[ck->nodes[n].chan];
