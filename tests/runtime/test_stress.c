@@ -70,6 +70,7 @@ typedef struct inst {
 	enum role role;
 	unsigned limit; /* for ROLE_EARLY, ROLE_FAIL, ROLE_DROP */
 	bool endless;   /* a source that never stops by itself */
+	bool demand;    /* a source that waits for demand before each */
 	unsigned n;     /* a finite source's messages */
 	unsigned k;     /* a sink stops after k (0: drains) */
 	int code;       /* ROLE_FAIL's code */
@@ -169,6 +170,17 @@ static int body_source(pipec_stage *self, void *arg)
 
 		if ((r = act(self, in, i)) >= 0)
 			return r;
+		if (in->demand) {
+			int t = in->ntx == 2 ? (int)(in->sent % 2) : 0;
+			pipec_status st = pipec_wait_demand(in->tx[t]);
+
+			if (st == PIPEC_CLOSED || st == PIPEC_CANCELLED)
+				break;
+			if (st != PIPEC_OK) {
+				in->bad = true;
+				break;
+			}
+		}
 		m = tmsg_make(i, (uint64_t)in->id);
 		if (give(in, &m) != PIPEC_OK)
 			break;
@@ -225,7 +237,7 @@ static int body_sink(pipec_stage *self, void *arg)
 /* Draws a graph that terminates by itself or by cancellation. */
 static void graph_draw(graph *g, uint64_t *rng)
 {
-	bool endless = false, sinks_stop = true;
+	bool endless = false, sinks_stop = true, src_fails = false;
 	int id = 0;
 
 	memset(g, 0, sizeof *g);
@@ -272,8 +284,12 @@ static void graph_draw(graph *g, uint64_t *rng)
 			in->limit = rng_below(rng, 40);
 			if (l == 0) {
 				in->endless = rng_chance(rng, 3);
+				in->demand = rng_chance(rng, 4);
 				in->n = rng_below(rng, 150);
 				endless |= in->endless;
+				src_fails |= in->role == ROLE_FAIL &&
+				             !in->demand &&
+				             (in->endless || in->n > in->limit);
 			}
 			if (l == g->nlayers - 1) {
 				in->k = rng_chance(rng, 2)
@@ -284,9 +300,11 @@ static void graph_draw(graph *g, uint64_t *rng)
 		}
 	}
 	/* An endless source needs something that ends the run: every sink
-	 * stopping by itself, a cancel or a deadline. Stages that return
-	 * early do not guarantee it (they may never see enough input). */
-	if (endless && !sinks_stop && !g->cancel && !g->deadline)
+	 * stopping by itself, a cancel, a deadline or a source that fails
+	 * (R11: the failure cancels the rest). Other stages that return
+	 * early or fail do not guarantee it (they may never see enough
+	 * input). */
+	if (endless && !sinks_stop && !g->cancel && !g->deadline && !src_fails)
 		g->cancel = true;
 }
 
@@ -296,8 +314,27 @@ static void describe(const graph *g, uint64_t seed, char *buf, size_t n)
 	        buf, n, "stress graph seed %llu:", (unsigned long long)seed);
 
 	for (int l = 0; l < g->nlayers && len < n; l++) {
-		len += (size_t)snprintf(buf + len, n - len, " x%d",
+		len += (size_t)snprintf(buf + len, n - len, " x%d(",
 		                        g->replicas[l]);
+		/* Each instance: its role (f forward, e early, x fail, d drop)
+		 * and limit; * endless, ? waits for demand, k= sink limit. */
+		for (int r = 0; r < g->replicas[l] && len < n; r++) {
+			const inst *in = &g->insts[l][r];
+
+			len += (size_t)snprintf(buf + len, n - len,
+			                        "%s%c%u%s%s", r ? "," : "",
+			                        "fexd"[in->role], in -> limit,
+			                        in -> endless ? "*" : "",
+			                        in->demand ? "?" : "");
+			if (len < n && l == 0 && !in->endless)
+				len += (size_t)snprintf(buf + len, n - len,
+				                        "n=%u", in->n);
+			if (len < n && l == g->nlayers - 1)
+				len += (size_t)snprintf(buf + len, n - len,
+				                        "k=%u", in->k);
+		}
+		if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, ")");
 		if (l + 1 < g->nlayers && len < n) {
 			for (int c = 0; c < g->split[l] && len < n; c++) {
 				if (g->caps[l][c] == PIPEC_UNBOUNDED)
