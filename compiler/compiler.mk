@@ -52,5 +52,8 @@ $(COMPILER_LIB): $(COMPILER_LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# Linked beside and renamed into place, so that a test running the old
+# pipec never meets a half-written file.
 $(PIPEC): $(O)/compiler/main.o $(COMPILER_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@.tmp $^ $(LDLIBS)
+	mv -f $@.tmp $@
