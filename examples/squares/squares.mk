@@ -1,6 +1,7 @@
 # examples/squares - the seed pipeline, compiled by pipec with --main.
 #
 #   $(O)/examples/squares/squares.c, .h   generated from squares.pipe
+#   $(O)/examples/squares/squares.dot     its graph (dot -Tsvg)
 #   $(O)/examples/squares/squares         the program (flags --limit,
 #                                         --workers, --capacity, --stats...)
 
@@ -15,7 +16,8 @@ $(SQUARES_DIR)/squares.h: $(SQUARES_DIR)/squares.c ;
 $(SQUARES_DIR)/squares.c: examples/squares/squares.pipe $(PIPEC)
 	@mkdir -p $(SQUARES_DIR)
 	$(PIPEC) --main -o $(SQUARES_DIR)/squares.c \
-		-H $(SQUARES_DIR)/squares.h examples/squares/squares.pipe
+		-H $(SQUARES_DIR)/squares.h --dot=$(SQUARES_DIR)/squares.dot \
+		examples/squares/squares.pipe
 
 $(SQUARES_DIR)/squares.o: $(SQUARES_DIR)/squares.c $(SQUARES_DIR)/squares.h
 	$(CC) $(ALL_CFLAGS) -I$(SQUARES_DIR) -Iruntime -c $< -o $@

@@ -9,7 +9,8 @@ ALL += $(WORDFREQ)
 $(WORDFREQ_DIR)/wordfreq.h: $(WORDFREQ_DIR)/wordfreq.c ;
 $(WORDFREQ_DIR)/wordfreq.c: examples/wordfreq/wordfreq.pipe $(PIPEC)
 	@mkdir -p $(WORDFREQ_DIR)
-	$(PIPEC) --main -o $@ -H $(WORDFREQ_DIR)/wordfreq.h $<
+	$(PIPEC) --main -o $@ -H $(WORDFREQ_DIR)/wordfreq.h \
+		--dot=$(WORDFREQ_DIR)/wordfreq.dot $<
 
 $(WORDFREQ_DIR)/wordfreq.o: $(WORDFREQ_DIR)/wordfreq.c \
 		$(WORDFREQ_DIR)/wordfreq.h
