@@ -388,6 +388,159 @@ static void test_r4_early_drop_of_one_port(void **state)
 	drop_log_fini(&lb);
 }
 
+/* Clones a stage made in its body are its own: dropped when it returns. */
+typedef struct cloner {
+	pipec_tx *tx;
+	pipec_rx *rx;
+	int got;
+	pipec_status st;
+	bool cloned;
+} cloner;
+
+static int body_cloner(pipec_stage *self, void *arg)
+{
+	cloner *c = arg;
+	pipec_tx *more[3];
+
+	(void)self;
+	c->cloned = true;
+	for (int i = 0; i < 3; i++) {
+		tmsg m = tmsg_make((uint32_t)i, 0);
+
+		more[i] = pipec_tx_clone(c->tx);
+		c->cloned &= more[i] != NULL;
+		if (more[i] == NULL || pipec_send(more[i], &m) != PIPEC_OK)
+			return 1;
+	}
+	return 0;
+}
+
+static int body_clone_sink(pipec_stage *self, void *arg)
+{
+	cloner *c = arg;
+	tmsg m;
+
+	(void)self;
+	while ((c->st = pipec_recv(c->rx, &m)) == PIPEC_OK) {
+		tmsg_free(&m);
+		c->got++;
+	}
+	return 0;
+}
+
+static void test_r4_clones_made_by_a_stage_are_dropped_at_return(void **state)
+{
+	heap_mark base = heap_now();
+	drop_log log;
+	cloner c = {0};
+	pipec_run *run;
+	pipec_chan *ch;
+	pipec_stage *g, *s;
+
+	(void)state;
+	WATCH();
+	drop_log_init(&log, 0);
+	run = pipec_run_new("r4-clones");
+	ch = tchan(run, "c", 1, &log);
+	g = pipec_stage_add(run, "cloner", body_cloner, &c);
+	s = pipec_stage_add(run, "sink", body_clone_sink, &c);
+	c.tx = pipec_stage_tx(g, ch);
+	c.rx = pipec_stage_rx(s, ch);
+	/* The sink ends only if every clone was dropped with the stage. */
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_true(c.cloned);
+	assert_int_equal(c.got, 3);
+	assert_int_equal(c.st, PIPEC_CLOSED);
+	pipec_run_free(run);
+	assert_heap_balanced(base);
+	drop_log_fini(&log);
+}
+
+/* ---- R8 in a run: a returning stage's leftovers go at once ---- */
+
+typedef struct leftover {
+	pipec_tx *a;
+	drop_log *log;
+	atomic_int sent, gen_done;
+	bool dropped_while_running;
+} leftover;
+
+static int body_leftover_gen(pipec_stage *self, void *arg)
+{
+	leftover *l = arg;
+
+	(void)self;
+	for (uint32_t i = 0; i < 5; i++) {
+		tmsg m = tmsg_make(i, 0);
+
+		if (pipec_send(l->a, &m) != PIPEC_OK)
+			return 1;
+	}
+	atomic_store(&l->sent, 1);
+	/* The sink returns without receiving: its 5 leftovers must be
+	 * destroyed now, while this stage and the run still live. */
+	for (long i = 0; i < LONG_MS && drop_log_count(l->log) < 5; i++)
+		rt_sleep_ms(1);
+	l->dropped_while_running = drop_log_count(l->log) == 5;
+	atomic_store(&l->gen_done, 1);
+	return 0;
+}
+
+static int body_leftover_sink(pipec_stage *self, void *arg)
+{
+	leftover *l = arg;
+
+	(void)self;
+	rt_wait_flag(&l->sent, LONG_MS);
+	return 0;
+}
+
+static int body_leftover_hold(pipec_stage *self, void *arg)
+{
+	leftover *l = arg;
+
+	(void)self;
+	rt_wait_flag(&l->gen_done, LONG_MS);
+	return 0;
+}
+
+static void
+test_r8_returning_stage_leftovers_dropped_during_the_run(void **state)
+{
+	heap_mark base = heap_now();
+	drop_log la, lb;
+	leftover l = {.log = &la};
+	pipec_run *run;
+	pipec_chan *a, *b;
+	pipec_stage *g, *s, *h;
+
+	(void)state;
+	WATCH();
+	drop_log_init(&la, 8);
+	drop_log_init(&lb, 0);
+	run = pipec_run_new("r8");
+	a = tchan(run, "a", 8, &la);
+	b = tchan(run, "b", 1, &lb);
+	g = pipec_stage_add(run, "gen", body_leftover_gen, &l);
+	s = pipec_stage_add(run, "sink", body_leftover_sink, &l);
+	h = pipec_stage_add(run, "hold", body_leftover_hold, &l);
+	l.a = pipec_stage_tx(g, a);
+	assert_non_null(pipec_stage_tx(g, b));
+	assert_non_null(pipec_stage_rx(s, a));
+	assert_non_null(pipec_stage_rx(h, b));
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_true(l.dropped_while_running);
+	for (uint32_t i = 0; i < 5; i++)
+		assert_int_equal(drop_log_seen(&la, i), 1);
+	assert_int_equal(chan_stats(run, 0).dropped, 5);
+	assert_stats_consistent(run);
+	pipec_run_free(run);
+	assert_int_equal(drop_log_count(&la), 5);
+	assert_heap_balanced(base);
+	drop_log_fini(&la);
+	drop_log_fini(&lb);
+}
+
 /* ---- R7 a cancelled send consumes its message ---- */
 
 typedef struct r7c {
@@ -1879,6 +2032,10 @@ int main(void)
 	                test_r4_return_drops_endpoints_downstream_sees_closed),
 	        cmocka_unit_test(test_r4_upstream_sender_sees_closed),
 	        cmocka_unit_test(test_r4_early_drop_of_one_port),
+	        cmocka_unit_test(
+	                test_r4_clones_made_by_a_stage_are_dropped_at_return),
+	        cmocka_unit_test(
+	                test_r8_returning_stage_leftovers_dropped_during_the_run),
 	        cmocka_unit_test(
 	                test_r7_cancelled_send_destroys_message_exactly_once),
 	        cmocka_unit_test(test_r7_refused_counts_every_failed_send),
