@@ -1,5 +1,5 @@
 /*
- * test_run.c - runs and stages: rules R4, R7 (cancelled sends), R9, R10,
+ * test_run.c - runs and stages: rules R4, R7 (cancelled sends), R8, R9, R10,
  * R11 and R13, statistics and the stage API.
  *
  * Stage bodies record what they saw in their context; the test asserts
@@ -1034,6 +1034,66 @@ static void test_r9_stage_without_outputs_is_not_cancelled(void **state)
 	drop_log_fini(&log);
 }
 
+/* Dropping one's own last output makes a sink by choice, not a
+ * cancellation (docs/runtime.md, R9). */
+typedef struct self_sink {
+	pipec_tx *tx;
+	pipec_rx *rx;
+	int got;
+	pipec_status st;
+	bool cancelled;
+} self_sink;
+
+static int body_self_sink(pipec_stage *self, void *arg)
+{
+	self_sink *c = arg;
+	tmsg m;
+
+	pipec_tx_drop(c->tx);
+	while ((c->st = pipec_recv(c->rx, &m)) == PIPEC_OK) {
+		tmsg_free(&m);
+		c->got++;
+	}
+	c->cancelled = pipec_cancelled(self);
+	return 0;
+}
+
+static void test_r9_dropping_own_last_output_is_not_a_cancellation(void **state)
+{
+	heap_mark base = heap_now();
+	drop_log log;
+	sctx gen = {.count = 5}, sink = {0};
+	self_sink mid = {0};
+	pipec_run *run;
+	pipec_chan *a, *b;
+	pipec_stage *g, *m, *s;
+
+	(void)state;
+	WATCH();
+	drop_log_init(&log, 0);
+	run = pipec_run_new("r9-self-sink");
+	a = tchan(run, "a", 0, &log);
+	b = tchan(run, "b", 2, &log);
+	g = pipec_stage_add(run, "gen", body_gen, &gen);
+	m = pipec_stage_add(run, "mid", body_self_sink, &mid);
+	s = pipec_stage_add(run, "sink", body_sink, &sink);
+	gen.tx = pipec_stage_tx(g, a);
+	mid.rx = pipec_stage_rx(m, a);
+	mid.tx = pipec_stage_tx(m, b);
+	sink.rx = pipec_stage_rx(s, b);
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_int_equal(mid.got, 5);
+	assert_int_equal(mid.st, PIPEC_CLOSED);
+	assert_false(mid.cancelled);
+	assert_int_equal(gen.sent, 5);
+	assert_int_equal(sink.got, 0);
+	assert_int_equal(sink.st, PIPEC_CLOSED);
+	assert_false(stage_stats(run, 1).cancelled);
+	pipec_run_free(run);
+	assert_heap_balanced(base);
+	drop_log_fini(&log);
+}
+
 /* ---- R10 whole-run cancellation ---- */
 
 typedef struct blockers {
@@ -2049,6 +2109,8 @@ int main(void)
 	                test_r9_stage_with_two_outputs_cancelled_when_both_close),
 	        cmocka_unit_test(
 	                test_r9_stage_without_outputs_is_not_cancelled),
+	        cmocka_unit_test(
+	                test_r9_dropping_own_last_output_is_not_a_cancellation),
 	        cmocka_unit_test(
 	                test_r10_run_cancel_unblocks_every_blocking_call),
 	        cmocka_unit_test(test_r10_run_cancel_from_a_signal_handler),
