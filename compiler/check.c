@@ -237,6 +237,92 @@ static const struct {
         {"replicas", "the number of instances"},
 };
 
+/* ---- "did you mean": the nearest known name to a misspelt one ---- */
+
+typedef struct Guess {
+	const char *name; /* the misspelt name */
+	const char *best; /* the nearest candidate so far */
+	int dist;         /* its distance; only closer ones are taken */
+} Guess;
+
+/* Edit distance of a and b: insertions, deletions, substitutions and
+ * swaps of two neighbours each count 1 (names up to 63 bytes; longer ones
+ * are never near). */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 64;
+	int rows[3][64]; /* rows i-2, i-1 and i, rotating */
+	for (size_t j = 0; j <= lb; j++)
+		rows[1][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		/* row r is rows[(r + 1) % 3] */
+		int *prev2 = rows[(i + 2) % 3], *prev = rows[i % 3],
+		    *cur = rows[(i + 1) % 3];
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
+		}
+	}
+	return rows[(la + 1) % 3][lb];
+}
+
+static void guess_init(Guess *g, const char *name)
+{
+	g->name = name;
+	g->best = NULL;
+	/* no guess for names of 1 or 2 letters, one edit up to 5, else two */
+	size_t n = strlen(name);
+	g->dist = n <= 2 ? 0 : n <= 5 ? 2 : 3;
+}
+
+static void guess_try(Guess *g, const char *candidate)
+{
+	int d = distance(g->name, candidate);
+	if (d < g->dist) {
+		g->dist = d;
+		g->best = candidate;
+	}
+}
+
+/* "; did you mean 'x'?" or "". After many errors, no more guessing: a
+ * file full of unknown names would make it slow. */
+static const char *guess_text(Checker *ck, const Guess *g)
+{
+	if (!g->best || ck->d->errors > 50)
+		return "";
+	return arena_printf(ck->a, "; did you mean '%s'?", g->best);
+}
+
+static const char *guess_param(Checker *ck, const char *name)
+{
+	Guess g;
+	guess_init(&g, name);
+	for (Param *pa = ck->p->params; pa && ck->d->errors <= 50;
+	     pa = pa->next)
+		guess_try(&g, pa->name);
+	return guess_text(ck, &g);
+}
+
+static const char *guess_message(Checker *ck, const char *name)
+{
+	Guess g;
+	guess_init(&g, name);
+	for (Message *m = ck->p->messages; m && ck->d->errors <= 50;
+	     m = m->next)
+		guess_try(&g, m->name);
+	return guess_text(ck, &g);
+}
+
 /* ---- counts ---- */
 
 static bool same_count(const Count *a, const Count *b)
@@ -299,8 +385,8 @@ static void check_count(Checker *ck, Count *c, bool replicas)
 		Param *pa = table_get(&ck->params, c->param);
 		if (!pa) {
 			diag_error(ck->d, c->loc,
-			           "undefined parameter '%s' used as a %s",
-			           c->param, what);
+			           "undefined parameter '%s' used as a %s%s",
+			           c->param, what, guess_param(ck, c->param));
 			return;
 		}
 		c->resolved = pa;
@@ -521,8 +607,8 @@ static void check_port_type(Checker *ck, Port *pt)
 {
 	Message *m = table_get(&ck->messages, pt->msg_name);
 	if (!m) {
-		diag_error(ck->d, pt->msg_loc, "undefined message '%s'",
-		           pt->msg_name);
+		diag_error(ck->d, pt->msg_loc, "undefined message '%s'%s",
+		           pt->msg_name, guess_message(ck, pt->msg_name));
 		return;
 	}
 	pt->msg = m;
@@ -537,9 +623,13 @@ static void check_port_type(Checker *ck, Port *pt)
 		while (v && strcmp(v->name, r->name) != 0)
 			v = v->next;
 		if (!v) {
+			Guess g;
+			guess_init(&g, r->name);
+			for (v = m->variants; v; v = v->next)
+				guess_try(&g, v->name);
 			diag_error(ck->d, r->loc,
-			           "message '%s' has no variant '%s'", m->name,
-			           r->name);
+			           "message '%s' has no variant '%s'%s",
+			           m->name, r->name, guess_text(ck, &g));
 			diag_note(ck->d, m->loc, "'%s' is defined here",
 			          m->name);
 			continue;
@@ -655,8 +745,9 @@ static void check_chandecls(Checker *ck)
 		}
 		table_put(ck->a, &ck->chandecls, c->name, c);
 		if (c->msg_name && !table_get(&ck->messages, c->msg_name))
-			diag_error(ck->d, c->msg_loc, "undefined message '%s'",
-			           c->msg_name);
+			diag_error(ck->d, c->msg_loc,
+			           "undefined message '%s'%s", c->msg_name,
+			           guess_message(ck, c->msg_name));
 		check_count(ck, &c->cap, false);
 	}
 }
@@ -762,9 +853,19 @@ static int resolve_end(Checker *ck, EndRef *e, PortDir dir, Stage **stage_out,
 	if (!s) {
 		/* The middle of a chain is the end of two arrows: once. */
 		if (ck->last_undefined.line != e->loc.line ||
-		    ck->last_undefined.col != e->loc.col)
+		    ck->last_undefined.col != e->loc.col) {
+			Guess g;
+			guess_init(&g, e->name);
+			for (Stage *gs = ck->p->stages;
+			     gs && ck->d->errors <= 50; gs = gs->next)
+				guess_try(&g, gs->name);
+			for (ChannelDecl *gc = ck->p->chandecls;
+			     gc && ck->d->errors <= 50; gc = gc->next)
+				guess_try(&g, gc->name);
 			diag_error(ck->d, e->loc,
-			           "undefined stage or channel '%s'", e->name);
+			           "undefined stage or channel '%s'%s", e->name,
+			           guess_text(ck, &g));
+		}
 		ck->last_undefined = e->loc;
 		return -1;
 	}
@@ -775,9 +876,14 @@ static int resolve_end(Checker *ck, EndRef *e, PortDir dir, Stage **stage_out,
 			pt = pt->next;
 		if (!pt) {
 			ck->stage_miswired[s->index] = true;
+			Guess g;
+			guess_init(&g, e->port);
+			for (Port *gp = s->ports; gp; gp = gp->next)
+				if (gp->dir == dir)
+					guess_try(&g, gp->name);
 			diag_error(ck->d, e->port_loc,
-			           "stage '%s' has no port '%s'", s->name,
-			           e->port);
+			           "stage '%s' has no port '%s'%s", s->name,
+			           e->port, guess_text(ck, &g));
 			diag_note(ck->d, s->loc, "'%s' is defined here",
 			          s->name);
 			return -1;
@@ -825,8 +931,12 @@ static int resolve_end(Checker *ck, EndRef *e, PortDir dir, Stage **stage_out,
 /* Merges the replica count written at an arrow's end into its stage. */
 static void merge_replicas(Checker *ck, Stage *s, EndRef *e)
 {
-	if (!s || e->replicas.kind == COUNT_NONE)
+	if (e->replicas.kind == COUNT_NONE)
 		return;
+	if (!s) { /* an unknown stage: its count can still be checked */
+		check_count(ck, &e->replicas, true);
+		return;
+	}
 	if (s->replicas.kind == COUNT_NONE) {
 		check_count(ck, &e->replicas, true);
 		s->replicas = e->replicas;
