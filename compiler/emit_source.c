@@ -364,6 +364,20 @@ static void emit_wiring(Out *o, const Program *p)
 	out_puts(o, "\t/* Channels (R1, R2). */\n");
 	for (const Channel *c = p->channels; c; c = c->next) {
 		int k = chan_slot(p, c);
+		/* Who is wired to it: senders -> receivers. */
+		out_puts(o, "\t/* ");
+		for (int i = 0; i < c->nsenders; i++)
+			out_printf(o, "%s%s.%s", i ? ", " : "",
+			           c->senders[i]->stage->name,
+			           c->senders[i]->name);
+		out_puts(o, c->nsenders == 1 && c->senders[0]->broadcast
+		                    ? " => "
+		                    : " -> ");
+		for (int i = 0; i < c->nreceivers; i++)
+			out_printf(o, "%s%s.%s", i ? ", " : "",
+			           c->receivers[i]->stage->name,
+			           c->receivers[i]->name);
+		out_puts(o, " */\n");
 		out_printf(o, "\tch[%d] = %s_add_chan(pl->run, ", k, P);
 		out_cstring(o, c->name);
 		out_printf(o, ",\n\t\t\t\t sizeof(%s), ", c->msg->name);
