@@ -5,15 +5,16 @@
 # trip a sanitizer - and must leave no output file behind after an error.
 #
 # usage: tests/fuzz/fuzz.sh PIPEC MUTATE FAILDIR [SEED [COUNT]]
-#   SEED (default 1) and COUNT (mutations per valid file, default 24) make
-#   the set of files; a failing file is copied to FAILDIR to replay it.
+#   SEED (default 1) and COUNT (mutations per valid file; by default about
+#   200 files in all, whatever the number of valid files, to keep the run
+#   short) make the set of files; a failing file is copied to FAILDIR.
 set -u
 
 pipec=$1
 mutate=$2
 faildir=$3
 seed=${4:-${FUZZ_SEED:-1}}
-count=${5:-${FUZZ_COUNT:-24}}
+count=${5:-${FUZZ_COUNT:-}}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pipec-fuzz.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -24,6 +25,11 @@ LSAN_OPTIONS=exitcode=88
 export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 seeds=$(ls examples/*/*.pipe tests/fuzz/seeds/*.pipe 2>/dev/null)
+if [ -z "$count" ]; then
+	# each valid file also gives 17 truncations
+	count=$((200 / $(echo "$seeds" | wc -l) - 17))
+	[ "$count" -ge 4 ] || count=4
+fi
 mkdir "$tmp/in" "$tmp/out"
 # shellcheck disable=SC2086
 total=$("$mutate" "$tmp/in" "$seed" "$count" $seeds) || exit 1
