@@ -424,9 +424,10 @@ static void emit_params(Out *o, const Program *p)
 	         "typedef struct $P_params {\n");
 	for (const Param *pa = p->params; pa; pa = pa->next) {
 		const char *ct = param_type_ctype(pa->type);
-		out_printf(o, "\t%s%s%s; /* default %s */\n", ct,
-		           ct[strlen(ct) - 1] == '*' ? "" : " ", pa->name,
-		           pa->def.text);
+		out_printf(o, "\t%s%s%s; /* default ", ct,
+		           ct[strlen(ct) - 1] == '*' ? "" : " ", pa->name);
+		out_comment_text(o, pa->def.text);
+		out_puts(o, " */\n");
 	}
 	if (!p->params)
 		out_puts(o, "\tchar none; /* no parameters */\n");

@@ -74,6 +74,16 @@ void out_cstring(Out *o, const char *s)
 	out_puts(o, "\"");
 }
 
+void out_comment_text(Out *o, const char *s)
+{
+	for (; *s; s++) {
+		out_write(o, s, 1);
+		if ((s[0] == '*' && s[1] == '/') ||
+		    (s[0] == '/' && s[1] == '*'))
+			out_write(o, " ", 1);
+	}
+}
+
 bool out_finish(Out *o)
 {
 	if (fflush(o->f) != 0 || ferror(o->f))

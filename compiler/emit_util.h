@@ -31,6 +31,9 @@ void out_printf(Out *o, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 /* s as a C string literal, quotes included. */
 void out_cstring(Out *o, const char *s);
+/* s inside a C comment: a star and a slash that would end the comment or
+ * open another are split by a space. */
+void out_comment_text(Out *o, const char *s);
 /* Flushes; false if any write failed. */
 bool out_finish(Out *o);
 
