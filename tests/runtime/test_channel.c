@@ -19,6 +19,19 @@
 
 #include "rt_test.h"
 
+/* Sanitizers: an allocation too large to make returns NULL, as malloc
+ * does, rather than ending the program (the NOMEM test). */
+const char *__asan_default_options(void);
+const char *__tsan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+const char *__tsan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+
 #define WATCH() rt_watchdog(30, __func__)
 
 /* Long enough for any thread to be scheduled, on any loaded machine. */
@@ -1246,6 +1259,52 @@ static void test_status_names_are_distinct(void **state)
 		assert_int_equal(all[i], (pipec_status)i);
 }
 
+/*
+ * Out of memory: a channel whose element is a quarter of the address space
+ * cannot buffer even a handful of messages, so a send that must buffer
+ * fails with NOMEM and, like every failed send, destroys its message
+ * (R7). No such buffer is ever read: nothing takes the message.
+ */
+static void count_only(void *msg, void *ctx)
+{
+	(void)msg;
+	atomic_fetch_add((atomic_ulong *)ctx, 1);
+}
+
+static void test_nomem_when_a_channel_cannot_grow(void **state)
+{
+	static const size_t caps[] = {PIPEC_UNBOUNDED, 16};
+	unsigned char small[64] = {0};
+
+	(void)state;
+	WATCH();
+	for (size_t i = 0; i < 2; i++) {
+		atomic_ulong drops;
+		pipec_chan_spec spec = {.name = "huge",
+		                        .elem_size = SIZE_MAX / 4,
+		                        .capacity = caps[i],
+		                        .drop = count_only,
+		                        .drop_ctx = &drops};
+		pipec_tx *tx;
+		pipec_rx *rx;
+		pipec_status st;
+
+		atomic_init(&drops, 0);
+		st = pipec_channel(&spec, &tx, &rx);
+		if (st == PIPEC_NOMEM)
+			continue; /* refusing at creation is right too */
+		assert_int_equal(st, PIPEC_OK);
+		assert_int_equal(pipec_send(tx, small), PIPEC_NOMEM);
+		assert_int_equal(atomic_load(&drops), 1);
+		assert_int_equal(pipec_try_send(tx, small), PIPEC_NOMEM);
+		assert_int_equal(atomic_load(&drops), 2);
+		assert_int_equal(pipec_try_recv(rx, small), PIPEC_WOULDBLOCK);
+		pipec_tx_drop(tx);
+		pipec_rx_drop(rx);
+		assert_int_equal(atomic_load(&drops), 2);
+	}
+}
+
 static void test_einval_on_bad_arguments(void **state)
 {
 	pipec_chan_spec spec = {
@@ -1332,6 +1391,7 @@ int main(void)
 	        cmocka_unit_test(test_time_functions),
 	        cmocka_unit_test(test_status_names_are_distinct),
 	        cmocka_unit_test(test_einval_on_bad_arguments),
+	        cmocka_unit_test(test_nomem_when_a_channel_cannot_grow),
 	};
 	int failed = cmocka_run_group_tests_name("runtime: channels", tests,
 	                                         NULL, NULL);
