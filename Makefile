@@ -10,7 +10,8 @@
 # (runtime/runtime.mk, compiler/*.mk, examples/*/*.mk, tests/*/*.mk,
 # bench/*.mk). A fragment builds into $(O) and adds the names of its test
 # targets to TESTS (run in every build variant) and the targets that run
-# programs under $(VALGRIND) to VALGRIND_TESTS (plain build only).
+# programs under $(VALGRIND) to VALGRIND_TESTS (plain build only). Tests
+# of code that runs no threads (the compiler's) skip the TSan build.
 #
 # Build variants: VARIANT=plain (default), asan (ASan+UBSan) or tsan. The
 # default compiler's plain build goes to build/; any other build goes to

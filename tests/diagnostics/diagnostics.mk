@@ -6,7 +6,10 @@
 #                              prints now (on purpose: review the diff)
 #   make test-driver           exit codes, output names, -MD, --dot, ...
 
+# The compiler runs no threads: nothing for TSan to see here.
+ifneq ($(VARIANT),tsan)
 TESTS += test-diagnostics test-driver
+endif
 .PHONY: test-diagnostics test-driver diagnostics-update
 
 test-diagnostics: $(PIPEC)

@@ -6,7 +6,10 @@
 
 FUZZ_MUTATE := $(O)/tests/fuzz/mutate
 
+# The compiler runs no threads: nothing for TSan to see here.
+ifneq ($(VARIANT),tsan)
 TESTS += test-fuzz
+endif
 .PHONY: test-fuzz
 
 $(FUZZ_MUTATE): $(O)/tests/fuzz/mutate.o

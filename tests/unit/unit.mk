@@ -5,7 +5,10 @@ UNIT_TESTS := lexer parser check
 UNIT_BINS := $(UNIT_TESTS:%=$(O)/tests/unit/test_%)
 UNIT_HELPERS := $(O)/tests/unit/helpers.o
 
+# The compiler runs no threads: nothing for TSan to see here.
+ifneq ($(VARIANT),tsan)
 TESTS += test-unit
+endif
 .SECONDARY: $(UNIT_HELPERS) $(UNIT_BINS:%=%.o)
 .PHONY: test-unit
 
