@@ -612,32 +612,43 @@ static const char *type_word(ParamType t)
 	return "VALUE";
 }
 
+/* s inside a string literal that printf() reads as its format. */
+static void out_format_text(Out *o, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			out_printf(o, "\\%c", c);
+		else if (c == '%')
+			out_puts(o, "%%");
+		else if (c < 0x20 || c == 0x7f)
+			out_printf(o, "\\%03o", c);
+		else
+			out_printf(o, "%c", c);
+	}
+}
+
 static void emit_usage(Out *o, const Program *p, const EmitOptions *eo)
 {
 	const char *P = p->name;
 	out_printf(o,
 	           "\nstatic void %s_usage(void)\n{\n"
 	           "\tprintf(\"usage: %s [options]\\n\"\n"
-	           "\t       \"Runs the pipeline %s (generated from %s by "
-	           "pipec).\\n\"\n"
-	           "\t       \"\\n\"\n"
-	           "\t       \"options:\\n\"",
-	           P, P, P, src_base(eo));
+	           "\t       \"Runs the pipeline %s (generated from ",
+	           P, P, P);
+	out_format_text(o, src_base(eo));
+	out_puts(o, " by pipec).\\n\"\n"
+	            "\t       \"\\n\"\n"
+	            "\t       \"options:\\n\"");
 	for (const Param *pa = p->params; pa; pa = pa->next) {
-		char flag[160];
-		snprintf(flag, sizeof flag, "--%s %s", pa->name,
-		         type_word(pa->type));
-		out_printf(o, "\n\t       \"  %-22s default ", flag);
-		/* The default as written, inside a C string. */
-		const char *d = pa->def.text;
-		for (; *d; d++) {
-			if (*d == '"' || *d == '\\')
-				out_printf(o, "\\%c", *d);
-			else if (*d == '%')
-				out_puts(o, "%%");
-			else
-				out_printf(o, "%c", *d);
-		}
+		const char *word = type_word(pa->type);
+		out_printf(o, "\n\t       \"  --%s %s", pa->name, word);
+		/* The defaults line up in a column, as far as names allow. */
+		size_t used = 3 + strlen(pa->name) + strlen(word);
+		for (; used < 22; used++)
+			out_puts(o, " ");
+		out_puts(o, " default ");
+		out_format_text(o, pa->def.text);
 		out_puts(o, "\\n\"");
 	}
 	out_puts(o, "\n\t       \"  --stats                print the run's "
