@@ -60,6 +60,13 @@ static bool is_broadcast_branch(const Channel *c)
 	return c->nsenders == 1 && c->senders[0]->broadcast;
 }
 
+/* The node of a channel drawn as a node: "channel NAME" (names are
+ * identifiers, so no stage node is called that). */
+static void out_chan_id(Out *o, const Channel *c)
+{
+	out_printf(o, "\"channel %s\"", c->name);
+}
+
 static void out_port_end(Out *o, const Port *pt)
 {
 	out_q(o, pt->stage ? pt->stage->name : "?");
@@ -112,10 +119,8 @@ bool emit_dot(const Program *p, FILE *f)
 			continue;
 		}
 		/* Fan-in or fan-out: the channel as a node of its own. */
-		char id[256];
-		snprintf(id, sizeof id, "channel %s", c->name);
 		out_puts(&o, "\t");
-		out_q(&o, id);
+		out_chan_id(&o, c);
 		out_puts(&o, " [shape=ellipse, ");
 		out_chan_label(&o, c);
 		out_puts(&o, "];\n");
@@ -123,13 +128,13 @@ bool emit_dot(const Program *p, FILE *f)
 			out_puts(&o, "\t");
 			out_port_end(&o, c->senders[i]);
 			out_puts(&o, " -> ");
-			out_q(&o, id);
+			out_chan_id(&o, c);
 			out_printf(&o, " [label=\"%s\"%s];\n",
 			           c->senders[i]->name, style);
 		}
 		for (int i = 0; i < c->nreceivers; i++) {
 			out_puts(&o, "\t");
-			out_q(&o, id);
+			out_chan_id(&o, c);
 			out_puts(&o, " -> ");
 			out_port_end(&o, c->receivers[i]);
 			out_printf(&o, " [label=\"%s\"];\n",
