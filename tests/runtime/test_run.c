@@ -1558,6 +1558,32 @@ static void test_r11_failure_without_message_has_empty_message(void **state)
 	drop_log_fini(&log);
 }
 
+/* Repeated, since the window is small: a stage cancelled by another's
+ * failure is told CANCELLED even when its peer returned first. */
+static void test_r11_failure_never_looks_like_end_of_stream(void **state)
+{
+	int closed = 0;
+
+	(void)state;
+	WATCH();
+	for (int i = 0; i < 150; i++) {
+		drop_log log;
+		atomic_int ready;
+		cyc p = {.ready = &ready}, q = {.ready = &ready};
+		failer f = {.ready = &ready, .want = 2, .code = 1};
+		pipec_run *run;
+
+		atomic_init(&ready, 0);
+		drop_log_init(&log, 0);
+		run = failing_run(&f, NULL, &p, &q, &log);
+		assert_int_equal(pipec_run_exec(run), PIPEC_ERROR);
+		closed += (p.st != PIPEC_CANCELLED) + (q.st != PIPEC_CANCELLED);
+		pipec_run_free(run);
+		drop_log_fini(&log);
+	}
+	assert_int_equal(closed, 0);
+}
+
 static void test_r11_first_failure_wins(void **state)
 {
 	drop_log log;
@@ -2120,6 +2146,8 @@ int main(void)
 	                test_r11_failing_stage_cancels_run_and_is_reported),
 	        cmocka_unit_test(
 	                test_r11_failure_without_message_has_empty_message),
+	        cmocka_unit_test(
+	                test_r11_failure_never_looks_like_end_of_stream),
 	        cmocka_unit_test(test_r11_first_failure_wins),
 	        cmocka_unit_test(test_r11_cancel_before_failure_wins),
 	        cmocka_unit_test(
