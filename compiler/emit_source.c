@@ -95,7 +95,13 @@ static void emit_prologue(Out *o, const Program *p, const EmitOptions *eo)
 static void emit_drop_hooks(Out *o, const Program *p)
 {
 	for (const Message *m = p->messages; m; m = m->next) {
-		if (!m->drop_fn)
+		/* Only for messages some channel carries: an unused static
+		 * function would be a warning. */
+		bool carried = false;
+		for (const Channel *c = p->channels; c; c = c->next)
+			if (c->msg == m)
+				carried = true;
+		if (!m->drop_fn || !carried)
 			continue;
 		out_printf(
 		        o,
