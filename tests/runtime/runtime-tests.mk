@@ -4,7 +4,7 @@
 #   make test-runtime-valgrind   the same under valgrind (make check)
 #
 # One program per area: standalone channels (R1-R3, R5-R8, select, demand,
-# deadlines, statuses), runs (R4, R9-R11, R13, statistics), lifetimes
+# deadlines, statuses), runs (R4, R7-R11, R13, statistics), lifetimes
 # (R12) and a seeded random stress test. PIPEC_STRESS_ITERS scales the
 # stress test, PIPEC_TEST_RUNS the number of runs of the lifetime test,
 # PIPEC_STRESS_SEED picks the stress seed and PIPEC_TEST_SLOW multiplies
