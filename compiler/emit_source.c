@@ -305,30 +305,34 @@ static void emit_wiring(Out *o, const Program *p)
 		out_puts(o, "\tchar none;\n");
 	out_puts(o, "};\n\n");
 
-	out_printf(o,
-	           "static pipec_chan *%s_add_chan(pipec_run *run, const char "
-	           "*name, size_t elem_size,\n"
-	           "\t\t\t\tsize_t capacity, pipec_drop_fn drop)\n{\n"
-	           "\tpipec_chan_spec spec = {\n"
-	           "\t\t.name = name,\n"
-	           "\t\t.elem_size = elem_size,\n"
-	           "\t\t.capacity = capacity,\n"
-	           "\t\t.drop = drop,\n"
-	           "\t\t.drop_ctx = NULL,\n"
-	           "\t};\n"
-	           "\treturn pipec_run_chan(run, &spec);\n}\n\n",
-	           P);
-	out_printf(
-	        o,
-	        "/* A stage instance named \"stage[replica]\". */\n"
-	        "static pipec_stage *%s_add_stage(pipec_run *run, const char "
-	        "*stage, int replica,\n"
-	        "\t\t\t\t pipec_stage_fn fn, void *arg)\n{\n"
-	        "\tchar name[%zu];\n"
-	        "\tsnprintf(name, sizeof name, \"%%s[%%d]\", stage, "
-	        "replica);\n"
-	        "\treturn pipec_stage_add(run, name, fn, arg);\n}\n\n",
-	        P, longest + 16);
+	if (p->channels)
+		out_printf(o,
+		           "static pipec_chan *%s_add_chan(pipec_run *run, "
+		           "const char "
+		           "*name, size_t elem_size,\n"
+		           "\t\t\t\tsize_t capacity, pipec_drop_fn drop)\n{\n"
+		           "\tpipec_chan_spec spec = {\n"
+		           "\t\t.name = name,\n"
+		           "\t\t.elem_size = elem_size,\n"
+		           "\t\t.capacity = capacity,\n"
+		           "\t\t.drop = drop,\n"
+		           "\t\t.drop_ctx = NULL,\n"
+		           "\t};\n"
+		           "\treturn pipec_run_chan(run, &spec);\n}\n\n",
+		           P);
+	if (p->stages)
+		out_printf(
+		        o,
+		        "/* A stage instance named \"stage[replica]\". */\n"
+		        "static pipec_stage *%s_add_stage(pipec_run *run, "
+		        "const char "
+		        "*stage, int replica,\n"
+		        "\t\t\t\t pipec_stage_fn fn, void *arg)\n{\n"
+		        "\tchar name[%zu];\n"
+		        "\tsnprintf(name, sizeof name, \"%%s[%%d]\", stage, "
+		        "replica);\n"
+		        "\treturn pipec_stage_add(run, name, fn, arg);\n}\n\n",
+		        P, longest + 16);
 
 	out_printf(o,
 	           "void %s_free(%s_pipeline *pl)\n{\n"
@@ -340,13 +344,19 @@ static void emit_wiring(Out *o, const Program *p)
 		out_printf(o, "\t\tfree(pl->insts->%s.inst);\n", s->name);
 	out_puts(o, "\t\tfree(pl->insts);\n\t}\n\tfree(pl);\n}\n\n");
 
-	int nch = p->nchannels > 0 ? p->nchannels : 1;
 	out_printf(o,
 	           "pipec_status %s_new(const %s_params *params, %s_pipeline "
 	           "**out)\n"
 	           "{\n"
-	           "\t%s_params defaults;\n"
-	           "\tpipec_chan *ch[%d] = {NULL};\n\n"
+	           "\t%s_params defaults;\n",
+	           P, P, P, P);
+	int nch = 0;
+	for (const Channel *c = p->channels; c; c = c->next)
+		nch++;
+	if (nch)
+		out_printf(o, "\tpipec_chan *ch[%d] = {NULL};\n", nch);
+	out_printf(o,
+	           "\n"
 	           "\t*out = NULL;\n"
 	           "\tif (!params) {\n"
 	           "\t\t%s_params_init(&defaults);\n"
@@ -361,13 +371,14 @@ static void emit_wiring(Out *o, const Program *p)
 	           "\tparams = &pl->params;\n"
 	           "\tpl->insts = calloc(1, sizeof *pl->insts);\n"
 	           "\tpl->run = pipec_run_new(",
-	           P, P, P, P, nch, P, P, P);
+	           P, P, P);
 	out_cstring(o, P);
 	out_puts(o, ");\n"
 	            "\tif (!pl->insts || !pl->run)\n"
 	            "\t\tgoto nomem;\n\n");
 
-	out_puts(o, "\t/* Channels (R1, R2). */\n");
+	if (p->channels)
+		out_puts(o, "\t/* Channels (R1, R2). */\n");
 	for (const Channel *c = p->channels; c; c = c->next) {
 		int k = chan_slot(p, c);
 		/* Who is wired to it: senders -> receivers. */
