@@ -42,8 +42,9 @@ for pipe in "$golden"/*.pipe; do
 		cp "$pipe" "$dir/"
 		# shellcheck disable=SC2086 # flags are words
 		if ! (cd "$dir" && "$pipec" $flags -o "$name.c" -H "$name.h" \
-			--dot="$name.dot" "$name.pipe"); then
-			failed "pipec failed"
+			--dot="$name.dot" "$name.pipe" 2>pipec.err); then
+			failed "pipec failed:"
+			cat "$dir/pipec.err"
 			ok=0
 			break
 		fi
