@@ -18,7 +18,8 @@
 %extra_argument {ParseState *ps}
 %start_symbol file
 
-/* ORDER: token_kind_name() in lexer.re lists every one of these. */
+/* ORDER: token_kind_name() in lexer.re lists every one of these, and
+ * syntax_error() takes PIPELINE..FALSE to be exactly the keywords. */
 %token PIPELINE PARAM MESSAGE STAGE EXTERN IN OUT CHANNEL DROP COPY TRUE FALSE.
 %token IDENT INT FLOAT STRING VERBATIM HVERBATIM BODY.
 %token SEMI COLON COMMA DOT STAR EQ MINUS LPAREN RPAREN LBRACE RBRACE.
@@ -717,6 +718,16 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 	}
 	const char *ctx = context_names[ps->ctx];
 	const char *found = found_name(ps, major, tok);
+
+	/* A keyword where a name belongs: say so, or the user is left to
+	 * wonder why 'out' is not a name. */
+	if (nexp == 1 && exp[TK_IDENT] && major >= TK_PIPELINE &&
+	    major <= TK_FALSE) {
+		diag_error(ps->d, tok.loc,
+			   "%s is a keyword and cannot be used as a name%s%s",
+			   found, ctx ? " in " : "", ctx ? ctx : "");
+		return;
+	}
 
 	if (nexp == 1 && exp[TK_SEMI] && ctx) {
 		diag_error(ps->d, tok.loc, "expected ';' after %s, found %s",
