@@ -37,6 +37,10 @@ VFLAGS := -O1 -g -fsanitize=thread
 else
 $(error VARIANT must be plain, asan or tsan, not '$(VARIANT)')
 endif
+# valgrind 3.19 cannot read the DWARF 5 that clang 14 writes by default.
+ifneq ($(filter clang%,$(CCNAME)),)
+VFLAGS += -gdwarf-4
+endif
 
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes
