@@ -671,8 +671,8 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	pipec_stage *self = rx->owner;
 	if (stage_is_cancelled(self))
 		return PIPEC_CANCELLED;
-	if (atomic_load(&rx->dropped))
-		return PIPEC_CLOSED;
+	if (atomic_load(&rx->dropped)) /* perhaps by a cancel just now */
+		return closed_or_stopping(self, PIPEC_CLOSED);
 
 	pthread_mutex_lock(&ch->mu);
 	pipec_status st = recv_now(ch, out);
