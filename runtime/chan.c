@@ -498,6 +498,58 @@ static bool abort_wait(waiter *w)
 	return false;
 }
 
+/*
+ * Waits for a peer to complete w, which the caller queued as node on q of
+ * ch (under ch->mu, with tok read before the node became visible). The
+ * wait ends when a peer completes it (PIPEC_OK), the stage is cancelled,
+ * the channel has no peer left (*peers == 0) or the caller's endpoint was
+ * dropped (PIPEC_CLOSED), or the deadline passes (PIPEC_TIMEDOUT).
+ *
+ * On PIPEC_OK, ch->mu is not held. Otherwise the node is unqueued, the
+ * wait aborted, and ch->mu is HELD, so that the caller can settle the
+ * channel's books before it unlocks. Time spent here is the stage's wait.
+ */
+static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
+                               uint32_t tok, pipec_stage *self,
+                               const size_t *peers, const _Atomic bool *dropped,
+                               pipec_time deadline)
+{
+	waiter *w = node->w;
+	pipec_time t0 = pipec_now();
+	pipec_status st = PIPEC_OK;
+	for (bool first = true;; first = false) {
+		if (!first)
+			tok = parker_token(w->parker);
+		if (atomic_load_explicit(&w->done, memory_order_acquire)) {
+			peer_finished(ch);
+			break;
+		}
+		/* Cancellation first: a cancelled stage also finds its
+		 * endpoints dropped, but must be told why (R9, R10). */
+		if (stage_is_cancelled(self)) {
+			st = PIPEC_CANCELLED;
+		} else if (!first) {
+			pthread_mutex_lock(&ch->mu);
+			if (*peers == 0 || atomic_load(dropped))
+				st = PIPEC_CLOSED;
+			pthread_mutex_unlock(&ch->mu);
+		}
+		if (st == PIPEC_OK && !parker_wait(w->parker, tok, deadline))
+			st = PIPEC_TIMEDOUT;
+		if (st == PIPEC_OK)
+			continue;
+		pthread_mutex_lock(&ch->mu);
+		q_remove(q, node);
+		if (abort_wait(w))
+			break; /* given up: return with the lock held */
+		pthread_mutex_unlock(&ch->mu);
+		st = PIPEC_OK; /* completed just in time */
+		break;
+	}
+	account_wait(self, t0);
+	return st;
+}
+
 /* ------------------------------------------------------------------ */
 /* Send                                                                */
 /* ------------------------------------------------------------------ */
@@ -560,40 +612,12 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	q_push(&ch->sendq, &node);
 	pthread_mutex_unlock(&ch->mu);
 
-	pipec_time t0 = pipec_now();
-	st = PIPEC_OK;
-	for (bool first = true;; first = false) {
-		if (!first)
-			tok = parker_token(w.parker);
-		if (atomic_load_explicit(&w.done, memory_order_acquire)) {
-			peer_finished(ch);
-			break;
-		}
-		/* Cancellation first: a cancelled stage also finds its
-		 * endpoints dropped, but must be told why (R9, R10). */
-		if (stage_is_cancelled(self)) {
-			st = PIPEC_CANCELLED;
-		} else if (!first) {
-			pthread_mutex_lock(&ch->mu);
-			if (ch->nreceivers == 0 || atomic_load(&tx->dropped))
-				st = PIPEC_CLOSED;
-			pthread_mutex_unlock(&ch->mu);
-		}
-		if (st == PIPEC_OK && !parker_wait(w.parker, tok, deadline))
-			st = PIPEC_TIMEDOUT;
-		if (st == PIPEC_OK)
-			continue;
-		pthread_mutex_lock(&ch->mu);
-		q_remove(&ch->sendq, &node);
-		bool aborted = abort_wait(&w);
-		if (aborted)
-			ch->refused++;
+	st = await_peer(ch, &ch->sendq, &node, tok, self, &ch->nreceivers,
+	                &tx->dropped, deadline);
+	if (st != PIPEC_OK) {
+		ch->refused++;
 		pthread_mutex_unlock(&ch->mu);
-		if (!aborted)
-			st = PIPEC_OK; /* taken just in time */
-		break;
 	}
-	account_wait(self, t0);
 
 done:
 	if (st == PIPEC_OK) {
@@ -691,42 +715,15 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	q_wake_all(&ch->demandq); /* a receiver is waiting (R13) */
 	pthread_mutex_unlock(&ch->mu);
 
-	pipec_time t0 = pipec_now();
-	st = PIPEC_OK;
-	for (bool first = true;; first = false) {
-		if (!first)
-			tok = parker_token(w.parker);
-		if (atomic_load_explicit(&w.done, memory_order_acquire)) {
-			peer_finished(ch);
-			break;
-		}
-		/* Cancellation first: a cancelled stage also finds its
-		 * endpoints dropped, but must be told why (R9, R10). */
-		if (stage_is_cancelled(self)) {
-			st = PIPEC_CANCELLED;
-		} else if (!first) {
-			pthread_mutex_lock(&ch->mu);
-			if (ch->nsenders == 0 || atomic_load(&rx->dropped))
-				st = PIPEC_CLOSED;
-			pthread_mutex_unlock(&ch->mu);
-		}
-		if (st == PIPEC_OK && !parker_wait(w.parker, tok, deadline))
-			st = PIPEC_TIMEDOUT;
-		if (st == PIPEC_OK)
-			continue;
-		pthread_mutex_lock(&ch->mu);
-		q_remove(&ch->recvq, &node);
-		bool aborted = abort_wait(&w);
+	st = await_peer(ch, &ch->recvq, &node, tok, self, &ch->nsenders,
+	                &rx->dropped, deadline);
+	if (st != PIPEC_OK) {
 		/* End of stream: a message buffered meanwhile still counts
 		 * (R6). Cancellation and time-outs return at once. */
-		if (aborted && st == PIPEC_CLOSED && !atomic_load(&rx->dropped))
+		if (st == PIPEC_CLOSED && !atomic_load(&rx->dropped))
 			st = recv_now(ch, out);
 		pthread_mutex_unlock(&ch->mu);
-		if (!aborted)
-			st = PIPEC_OK;
-		break;
 	}
-	account_wait(self, t0);
 done:
 	if (st == PIPEC_OK && self)
 		self->received++;
