@@ -1,16 +1,45 @@
 # bench/bench.mk - benchmarks: `make bench` prints tables comparing pipec
 # with the Go and Rust peer programs, built and run side by side.
+#
+#   $(O)/bench/seed   the seed pipeline as pipec generates it (seed.pipe,
+#                     driven by seed_main.c)
+#   $(O)/bench/spsc   raw channel throughput, one producer, one consumer
 
-BENCH_PROGRAMS := $(O)/bench/seed $(O)/bench/spsc
+BENCH_DIR := $(O)/bench
+BENCH_PROGRAMS := $(BENCH_DIR)/seed $(BENCH_DIR)/spsc
 # Where the peer programs (seed.go, seed.rs, spsc.go, spsc.rs) are.
 PEERS ?= ../shared/bench/peers
 
-$(O)/bench/%: $(O)/bench/%.o $(RUNTIME_LIB)
+$(BENCH_DIR)/seed.h: $(BENCH_DIR)/seed.c ;
+$(BENCH_DIR)/seed.c: bench/seed.pipe $(PIPEC)
+	@mkdir -p $(BENCH_DIR)
+	$(PIPEC) -o $@ -H $(BENCH_DIR)/seed.h bench/seed.pipe
+
+$(BENCH_DIR)/seed.o: $(BENCH_DIR)/seed.c $(BENCH_DIR)/seed.h
+	$(CC) $(ALL_CFLAGS) -DNDEBUG -I$(BENCH_DIR) -Iruntime -c $< -o $@
+
+$(BENCH_DIR)/seed_main.o: bench/seed_main.c $(BENCH_DIR)/seed.h
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(ALL_CFLAGS) -I$(BENCH_DIR) -Iruntime -c $< -o $@
+
+$(BENCH_DIR)/seed: $(BENCH_DIR)/seed.o $(BENCH_DIR)/seed_main.o $(RUNTIME_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/bench/seed.o $(O)/bench/spsc.o: ALL_CFLAGS += -Iruntime
+$(BENCH_DIR)/spsc: $(BENCH_DIR)/spsc.o $(RUNTIME_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.PHONY: bench
+$(BENCH_DIR)/spsc.o: ALL_CFLAGS += -Iruntime
+
+# The benchmark programs are built (and so compiled warning-free) by make
+# check too, and run once briefly, so they cannot rot.
+TESTS += test-bench
+.PHONY: bench test-bench
+test-bench: $(BENCH_PROGRAMS)
+	@$(BENCH_DIR)/seed 1000 2 4 > /dev/null && \
+		$(BENCH_DIR)/seed 1000 1 unbounded > /dev/null && \
+		$(BENCH_DIR)/spsc 10000 0 > /dev/null && \
+		echo "test-bench: 3 passed, 0 failed"
+
 bench: $(BENCH_PROGRAMS)
 	@scripts/ensure-deps --bench
-	BIN=$(O)/bench PEERS=$(PEERS) bench/run.sh
+	BIN=$(BENCH_DIR) PEERS=$(PEERS) bench/run.sh
