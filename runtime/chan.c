@@ -652,12 +652,6 @@ pipec_status pipec_send_until(pipec_tx *tx, const void *msg,
 /* Receive                                                             */
 /* ------------------------------------------------------------------ */
 
-/* True if a receive on ch would complete at once (under the lock). */
-static bool recv_ready(const pipec_chan *ch)
-{
-	return ch->count > 0 || ch->sendq.head || ch->nsenders == 0;
-}
-
 /*
  * Completes a receive at once if it can (under the lock): PIPEC_OK,
  * PIPEC_CLOSED, or PIPEC_WOULDBLOCK when it must wait.
@@ -814,25 +808,29 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 		atomic_init(&w.done, false);
 		uint32_t tok = parker_token(w.parker);
 		bool ready = false;
-		size_t queued = 0;
+		size_t queued = 0, nqueued = 0;
 		for (size_t i = 0; i < n; i++) {
 			nodes[i] = (waitnode){.w = &w, .index = (int)i};
 			if (ready || !usable(rxs[i]))
 				continue;
 			pipec_chan *ch = rxs[i]->ch;
 			pthread_mutex_lock(&ch->mu);
-			if (recv_ready(ch)) {
+			if (ch->count > 0 || ch->sendq.head) {
 				ready = true;
-			} else {
+			} else if (ch->nsenders > 0) {
 				q_push(&ch->recvq, &nodes[i]);
 				q_wake_all(&ch->demandq);
 				queued = i + 1;
+				nqueued++;
 			}
+			/* else closed: nothing will come, nothing to wait
+			 * for (counting it as ready would spin) */
 			pthread_mutex_unlock(&ch->mu);
 		}
 		if (!t0)
 			t0 = pipec_now();
-		if (!ready && !stage_is_cancelled(self))
+		/* With nothing queued (all closed meanwhile), look again. */
+		if (!ready && nqueued > 0 && !stage_is_cancelled(self))
 			parker_wait(w.parker, tok, deadline);
 		bool aborted = abort_wait(&w);
 		/* Unqueue every node; taking each lock also waits out a peer

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -987,6 +988,45 @@ static void test_select_skips_closed_and_null_receivers(void **state)
 	drop_log_fini(&log);
 }
 
+/* CPU time the calling thread has used, in milliseconds. */
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * A select over one closed and one open, idle receiver must sleep, not
+ * spin: a closed receiver is skipped, not taken for a ready one. Spinning
+ * would burn about the whole wait in CPU time; sleeping burns next to none.
+ */
+static void test_select_sleeps_beside_a_closed_receiver(void **state)
+{
+	pipec_tx *tx[2];
+	pipec_rx *rx[2];
+	tmsg m;
+	size_t which;
+
+	(void)state;
+	WATCH();
+	for (int i = 0; i < 2; i++)
+		tx[i] = new_tmsg_chan(0, NULL, &rx[i]);
+	pipec_tx_drop(tx[0]); /* closed; tx[1] stays open and idle */
+	double cpu = thread_cpu_ms();
+	pipec_time t = pipec_now();
+	assert_int_equal(
+	        pipec_select_until(rx, 2, &m, &which, pipec_after_ms(300)),
+	        PIPEC_TIMEDOUT);
+	double waited = (double)(pipec_now() - t) / 1e6;
+	cpu = thread_cpu_ms() - cpu;
+	assert_true(waited >= 290);
+	assert_true(cpu < waited / 3);
+	pipec_tx_drop(tx[1]);
+	for (int i = 0; i < 2; i++)
+		pipec_rx_drop(rx[i]);
+}
+
 typedef struct sel_op {
 	pipec_rx **rxs;
 	size_t n, which;
@@ -1380,6 +1420,7 @@ int main(void)
 	        cmocka_unit_test(
 	                test_select_every_message_once_with_right_which),
 	        cmocka_unit_test(test_select_skips_closed_and_null_receivers),
+	        cmocka_unit_test(test_select_sleeps_beside_a_closed_receiver),
 	        cmocka_unit_test(test_select_blocked_wakes_for_any_receiver),
 	        cmocka_unit_test(
 	                test_r13_wait_demand_waits_for_a_blocked_receiver),
