@@ -301,6 +301,254 @@ int pipec_stage_fail(pipec_stage *self, int code, const char *fmt, ...)
         ;
 
 /* ------------------------------------------------------------------ */
+/* Ports: the typed endpoints generated code hands to a stage body     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Generated code does not call pipec_send() and friends itself: it gives
+ * each stage body typed ports (a Num_in *, a Num_out *) whose one-line
+ * static inline wrappers call the pipec_port_* functions below. The logic
+ * (broadcast with copies, variant checks, select, demand) lives here, once.
+ */
+
+/*
+ * A message type as the runtime sees it: fixed-size bytes whose tag (an
+ * enum, tag_size bytes at tag_offset) says which variant they hold.
+ */
+typedef struct pipec_msg_type {
+	const char *name;             /* "Num", for messages */
+	size_t size;                  /* sizeof(Num) */
+	size_t tag_offset;            /* offsetof(Num, tag) */
+	size_t tag_size;              /* sizeof(Num_tag): 1, 2, 4 or 8 */
+	const char *const *variants;  /* variant names, indexed by tag */
+	unsigned nvariants;           /* at most PIPEC_MAX_VARIANTS */
+	pipec_drop_fn drop;           /* frees what a message owns; NULL:
+	                                 messages own nothing (ctx is NULL) */
+	void (*copy)(void *dst, const void *src); /* a copy owning its own
+	                                 payload, for broadcast; NULL: the
+	                                 bytes are the copy */
+} pipec_msg_type;
+
+/* Variants a message type can have: a port's mask has one bit each. */
+#define PIPEC_MAX_VARIANTS 64
+/* Ports one select can wait on. */
+#define PIPEC_SELECT_MAX 64
+
+/* A port of a stage instance: an in port (one receiver) or an out port (a
+ * sender on each channel it feeds: several when it broadcasts). Owned by
+ * the run; valid until pipec_run_free(). */
+typedef struct pipec_port pipec_port;
+
+/*
+ * Sends the message at msg (type->size bytes) on an out port. The message
+ * belongs to the runtime from here on, delivered or not (R7). On a
+ * broadcast port every branch that still has a receiver gets a copy (the
+ * type's copy hook; the last open branch gets msg itself) and the result is
+ * PIPEC_OK if any branch took it; a copy no branch took is destroyed.
+ * With variant checks on (see pipec_pipeline_desc.checks), a message whose
+ * variant the port does not accept aborts the program with a message naming
+ * the pipeline, the stage, the port and its line in the .pipe file (R1).
+ * Statuses as for pipec_send(), pipec_try_send() and pipec_send_until().
+ */
+pipec_status pipec_port_send(pipec_port *port, void *msg);
+pipec_status pipec_port_try_send(pipec_port *port, void *msg);
+pipec_status pipec_port_send_until(pipec_port *port, void *msg,
+                                   pipec_time deadline);
+
+/*
+ * Receives from an in port into msg, which then belongs to the caller.
+ * Variant checks as for send. Statuses as for pipec_recv(),
+ * pipec_try_recv() and pipec_recv_until().
+ */
+pipec_status pipec_port_recv(pipec_port *port, void *msg);
+pipec_status pipec_port_try_recv(pipec_port *port, void *msg);
+pipec_status pipec_port_recv_until(pipec_port *port, void *msg,
+                                   pipec_time deadline);
+
+/*
+ * Receives from whichever of n in ports (1 to PIPEC_SELECT_MAX, all of one
+ * stage) has a message first. ports points to an array of n pointers to
+ * port objects of any pointer type (a typed Num_in *const[] in generated
+ * code): they are read as bytes, which all object pointers share. On
+ * PIPEC_OK the chosen element is copied to *from (a pointer of the same
+ * type). Closed ports are skipped; PIPEC_CLOSED once all are. Statuses as
+ * for pipec_select_until(); PIPEC_EINVAL for n out of range.
+ */
+pipec_status pipec_port_select_until(const void *ports, size_t n, void *msg,
+                                     void *from, pipec_time deadline);
+
+/*
+ * Waits for demand on an out port (R13): PIPEC_OK once a receiver of some
+ * branch is waiting. Statuses as for pipec_wait_demand_until().
+ */
+pipec_status pipec_port_wait_demand(pipec_port *port);
+pipec_status pipec_port_wait_demand_until(pipec_port *port,
+                                          pipec_time deadline);
+
+/* True once no branch of an out port has a receiver left; for an in port,
+ * true once it was dropped. */
+bool pipec_port_closed(const pipec_port *port);
+
+/* Drops a port early (R4): an in port's receiver or every sender of an
+ * out port. Every later use returns PIPEC_CLOSED. */
+void pipec_port_drop(pipec_port *port);
+
+/*
+ * PIPEC_ARRAY(T, a, b, ...) is an array of T holding a, b, ..., and
+ * PIPEC_COUNT(T, a, b, ...) its length: for the variadic select macros of
+ * generated headers, in C and in C++.
+ */
+#ifdef __cplusplus
+} /* extern "C" */
+#include <initializer_list>
+extern "C" {
+#define PIPEC_ARRAY(T, ...) (std::initializer_list<T>{__VA_ARGS__}.begin())
+#define PIPEC_COUNT(T, ...) (std::initializer_list<T>{__VA_ARGS__}.size())
+#else
+#define PIPEC_ARRAY(T, ...) ((T const[]){__VA_ARGS__})
+#define PIPEC_COUNT(T, ...) (sizeof((T const[]){__VA_ARGS__}) / sizeof(T))
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Pipelines described by tables                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A pipeline as pipec generates it: static const tables of its parameters,
+ * channels and stages. pipec_pipeline_build() makes a run from them; the
+ * generated main() is one call to pipec_main().
+ */
+
+/* The C type of a parameter (the field at offset in the params struct). */
+typedef enum pipec_param_type {
+	PIPEC_PARAM_INT,    /* int */
+	PIPEC_PARAM_LONG,   /* long */
+	PIPEC_PARAM_SIZE,   /* size_t */
+	PIPEC_PARAM_DOUBLE, /* double */
+	PIPEC_PARAM_BOOL,   /* bool */
+	PIPEC_PARAM_STRING, /* const char * (not copied) */
+} pipec_param_type;
+
+/* What a parameter is used for, checked before a run is built. */
+enum {
+	PIPEC_PARAM_REPLICAS = 1, /* a replica count: 1 to PIPEC_MAX_REPLICAS */
+	PIPEC_PARAM_CAPACITY = 2, /* a capacity: >= 0 */
+};
+/* The largest replica count of one stage. */
+#define PIPEC_MAX_REPLICAS 1000000
+
+typedef struct pipec_param_desc {
+	const char *name;       /* the flag is --name; '-' may stand for '_' */
+	pipec_param_type type;
+	size_t offset;          /* of its field in the params struct */
+	const char *def;        /* the default as written, for --help */
+	const char *help;       /* its description (the .pipe comment), or
+	                           NULL */
+	unsigned use;           /* PIPEC_PARAM_REPLICAS | _CAPACITY bits */
+} pipec_param_desc;
+
+/* A capacity or replica count: a literal, or an integer parameter's value
+ * when param >= 0. A capacity literal may be PIPEC_UNBOUNDED. */
+typedef struct pipec_count {
+	int param;    /* index into the parameter table, or -1 */
+	size_t value; /* the literal when param < 0 */
+} pipec_count;
+
+typedef struct pipec_chan_desc {
+	const char *name;           /* for statistics */
+	const pipec_msg_type *type; /* size and drop hook */
+	pipec_count capacity;
+} pipec_chan_desc;
+
+typedef struct pipec_port_desc {
+	const char *name;           /* as declared in the stage */
+	bool out;                   /* an out port (else in) */
+	const pipec_msg_type *type;
+	uint64_t mask;              /* bit v: variant v accepted */
+	const unsigned *chans;      /* channel indices: one for an in port;
+	                               one per branch for an out port */
+	unsigned nchans;
+	unsigned line;              /* of the port in the .pipe file */
+} pipec_port_desc;
+
+/* What one stage instance's body is given. */
+typedef struct pipec_stage_args {
+	const void *params;   /* the run's parameters (its own copy) */
+	int replica;          /* 0 .. replicas - 1 */
+	int replicas;
+	pipec_port *const *ports; /* in the order of the stage's port table */
+} pipec_stage_args;
+
+/* The entry of a stage: calls the typed body with args. */
+typedef int (*pipec_entry_fn)(pipec_stage *self, const pipec_stage_args *args);
+
+typedef struct pipec_stage_desc {
+	const char *name;     /* instances are named "name[replica]" */
+	pipec_entry_fn entry;
+	pipec_count replicas; /* a literal 1 for a single instance */
+	const pipec_port_desc *ports;
+	unsigned nports;
+	unsigned line;        /* of the stage in the .pipe file */
+} pipec_stage_desc;
+
+typedef struct pipec_pipeline_desc {
+	const char *name;     /* the pipeline's name */
+	const char *file;     /* the .pipe file, as named to pipec */
+	size_t params_size;   /* sizeof the params struct */
+	void (*params_init)(void *params); /* fills in the defaults */
+	const pipec_param_desc *params;
+	unsigned nparams;
+	const pipec_chan_desc *chans;
+	unsigned nchans;
+	const pipec_stage_desc *stages;
+	unsigned nstages;
+	bool checks;          /* variant checks (R1): PIPEC_CHECKS where the
+	                         tables are compiled */
+} pipec_pipeline_desc;
+
+/* Whether code compiled here wants variant checks: on unless NDEBUG. */
+#ifdef NDEBUG
+#define PIPEC_CHECKS false
+#else
+#define PIPEC_CHECKS true
+#endif
+
+/*
+ * NULL if params (a params struct of pl) can build the pipeline, else why
+ * not, e.g. "workers must be at least 1" (a parameter used as a replica
+ * count out of range, or one used as a capacity negative). The text is
+ * the calling thread's, valid until its next call.
+ */
+const char *pipec_params_check(const pipec_pipeline_desc *pl,
+                               const void *params);
+
+/*
+ * Builds a run of pipeline pl with params (NULL: the defaults), which the
+ * run copies: every channel, every stage instance with its ports, ready
+ * for pipec_run_exec() or pipec_run_start(). The run owns all of it;
+ * pipec_run_free() frees it. pipec_run_params() gives the copy.
+ *   PIPEC_OK      *out is the run
+ *   PIPEC_EINVAL  pipec_params_check() refused params
+ *   PIPEC_NOMEM   out of memory (nothing is left allocated)
+ */
+pipec_status pipec_pipeline_build(const pipec_pipeline_desc *pl,
+                                  const void *params, pipec_run **out);
+
+/* The parameters a run was built with (NULL for a run not built by
+ * pipec_pipeline_build). */
+const void *pipec_run_params(const pipec_run *run);
+
+/*
+ * The whole program of a generated --main: parses argv (a flag per
+ * parameter, --stats, --timeout MS, --help), builds and runs pipeline pl
+ * with SIGINT as a whole-run cancel (a second SIGINT while the run stops
+ * ends the process at once, status 130), prints what went wrong prefixed
+ * with argv[0], and returns the exit status: 0 done, 1 a stage failed or
+ * the run could not be built, 2 bad usage, 124 timed out, 130 interrupted.
+ */
+int pipec_main(const pipec_pipeline_desc *pl, int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
 /* Statistics (R13), readable after pipec_run_wait()                   */
 /* ------------------------------------------------------------------ */
 
