@@ -84,7 +84,8 @@ struct Param {
 	Loc loc;
 	ParamType type;
 	Loc type_loc;
-	Lit def; /* the default */
+	Lit def;          /* the default */
+	const char *help; /* the comment after it on its line, or NULL */
 	int index;
 	Param *next;
 };

@@ -120,6 +120,18 @@ static void out_line_directive(Out *o, int line, const char *file)
 	out_puts(o, "\n");
 }
 
+void out_line_to_src(Out *o, const EmitOptions *eo, int line)
+{
+	if (eo->line_directives && eo->src_name)
+		out_line_directive(o, line, eo->src_name);
+}
+
+void out_line_back(Out *o, const EmitOptions *eo, const char *back_name)
+{
+	if (eo->line_directives && eo->src_name && back_name)
+		out_line_directive(o, o->line + 2, back_name);
+}
+
 void out_verbatim(Out *o, const EmitOptions *eo, const char *back_name,
                   const char *text, Loc loc)
 {

@@ -58,6 +58,16 @@ void out_tmpl(Out *o, const Vars *vars, const char *tmpl);
 void out_verbatim(Out *o, const EmitOptions *eo, const char *back_name,
                   const char *text, Loc loc);
 
+/* With line directives on: a #line making the next line `line` of the
+ * .pipe file; and one making the next line its own line of the generated
+ * file back_name. */
+void out_line_to_src(Out *o, const EmitOptions *eo, int line);
+void out_line_back(Out *o, const EmitOptions *eo, const char *back_name);
+
+/* Everything generated for message m (types, functions, typed ports),
+ * into the header of a pipeline or of a message file. */
+void emit_message(Out *o, const EmitOptions *eo, const Message *m);
+
 /* The last component of a path: the banners name files by it so that the
  * output never depends on where the build ran. */
 const char *base_name(const char *path);

@@ -35,8 +35,8 @@ extern "C" {
 
 /* The runtime's version. Generated code checks it with #error. */
 #define PIPEC_VERSION_MAJOR  0
-#define PIPEC_VERSION_MINOR  1
-#define PIPEC_VERSION_STRING "0.1.0"
+#define PIPEC_VERSION_MINOR  2
+#define PIPEC_VERSION_STRING "0.2.0"
 
 /*
  * Status of every operation that can fail. One meaning each.
@@ -392,6 +392,9 @@ bool pipec_port_closed(const pipec_port *port);
 /* Drops a port early (R4): an in port's receiver or every sender of an
  * out port. Every later use returns PIPEC_CLOSED. */
 void pipec_port_drop(pipec_port *port);
+
+/* A typed port pointer (a Num_in *) as the pipec_port it points to. */
+#define PIPEC_PORT(p) ((pipec_port *)(void *)(p))
 
 /*
  * PIPEC_ARRAY(T, a, b, ...) is an array of T holding a, b, ..., and
