@@ -1,6 +1,7 @@
 #!/bin/sh
 # test.sh - checks the editor support in this folder: the Vim syntax (in a
-# bare, headless Vim).
+# bare, headless Vim), and the TextMate grammar and the VS Code extension
+# (JSON, regexes, and the scopes a tokenizer gives).
 #
 # usage: editors/test.sh [PIPEC]
 #   PIPEC: a built pipec (default: build/pipec at the top of the tree, if
@@ -86,6 +87,34 @@ if have vim; then
 	tally vim "$tmp/vim.out"
 else
 	echo "skip vim: not installed (apt-get install vim)"
+fi
+
+# JSON files: well-formed, with python3 or else jq.
+for f in textmate/pipe.tmLanguage.json vscode/package.json \
+	vscode/language-configuration.json; do
+	if have python3; then
+		if python3 -m json.tool "$here/$f" >/dev/null 2>"$tmp/json.err"; then
+			ok "json: $f is valid JSON"
+		else
+			failed "json: $f: $(cat "$tmp/json.err")"
+		fi
+	elif have jq; then
+		if jq empty "$here/$f" 2>"$tmp/json.err"; then
+			ok "json: $f is valid JSON"
+		else
+			failed "json: $f: $(cat "$tmp/json.err")"
+		fi
+	else
+		echo "skip json: $f (neither python3 nor jq is installed)"
+	fi
+done
+
+# The TextMate grammar's regexes and scopes, and the extension's layout.
+if have python3; then
+	limit python3 "$here/test/textmate.py" "$here" >"$tmp/tm.out" 2>&1
+	tally textmate "$tmp/tm.out"
+else
+	echo "skip textmate: python3 is not installed"
 fi
 
 echo "$pass passed, $fail failed"
