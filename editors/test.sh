@@ -1,12 +1,14 @@
 #!/bin/sh
 # test.sh - checks the editor support in this folder: the Vim syntax (in a
-# bare, headless Vim), and the TextMate grammar and the VS Code extension
-# (JSON, regexes, and the scopes a tokenizer gives).
+# bare, headless Vim), the TextMate grammar and the VS Code extension
+# (JSON, regexes, and the scopes a tokenizer gives), and the bash
+# completion (called as bash calls it).
 #
 # usage: editors/test.sh [PIPEC]
 #   PIPEC: a built pipec (default: build/pipec at the top of the tree, if
 #   it is there), which must compile the test file that holds every
-#   construct, so that the file stays true to the language.
+#   construct, so that the file stays true to the language, and whose
+#   --help the completion reads.
 #
 # Prints a line per check ("ok", "FAIL" or "skip" when a tool is missing)
 # and "N passed, M failed" at the end; exits 1 if any check failed.
@@ -115,6 +117,16 @@ if have python3; then
 	tally textmate "$tmp/tm.out"
 else
 	echo "skip textmate: python3 is not installed"
+fi
+
+# Bash completion, in a bash without the user's setup.
+if have bash; then
+	mkdir "$tmp/completion"
+	limit bash --norc --noprofile "$here/test/completion.bash" \
+		"$here/bash/pipec" "$tmp/completion" "$pipec" >"$tmp/bash.out" 2>&1
+	tally completion "$tmp/bash.out"
+else
+	echo "skip completion: bash is not installed"
 fi
 
 echo "$pass passed, $fail failed"
