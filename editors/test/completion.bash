@@ -35,6 +35,7 @@ usage: pipec [options] FILE.pipe
 options:
   -o FILE.c          the C source to write
   --color=WHEN       color the diagnostics: auto, always or never
+  --stats[=FILE]     print statistics (to FILE)
   --format {text,json}
                      how diagnostics are printed
   --trace-dir DIR    where traces go
@@ -137,6 +138,11 @@ else
 fi
 expect 'a new option from --help' '--frobnicate' ../bin/pipec --fr
 expect 'a new option written --opt=VALUE' '--color=' ../bin/pipec --col
+expect 'a new option with an optional value' '--stats --stats=' \
+	../bin/pipec --st
+expect 'its value after =' 'notes.txt' ../bin/pipec --stats = n
+expect 'the input after it, without =' 'a.pipe b.pipe sub two words.pipe' \
+	../bin/pipec --stats ''
 expect 'a new option with a {set} of values' 'json text' ../bin/pipec --format ''
 expect 'a new option taking a DIR' 'sub' ../bin/pipec --trace-dir ''
 expect 'no files after a new option taking a number' '' ../bin/pipec --jobs ''
