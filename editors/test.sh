@@ -16,6 +16,12 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 pipec=${1:-$here/../build/pipec}
+# The completion test runs in a directory of its own: a path from here.
+case $pipec in
+/*) ;;
+*/*) pipec=$PWD/$pipec ;;
+*) pipec=$(command -v "$pipec" || echo "$pipec") ;;
+esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pipec-editors.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
