@@ -290,6 +290,10 @@ CORNERS = [
     (r"^(\{)\n\tif", "punctuation.section.block.begin.pipe", "a body's { on a line of its own"),
     (r"^\t(if) \(a\)", "meta.embedded.block.c", "C in that body"),
     (r"b\(\); \}\n(\})", "punctuation.section.block.end.pipe", "the } closing it"),
+    (r"(// a comment) before the body", "comment.line.double-slash.pipe",
+     "a comment between the ports and the body"),
+    (r"^\t(while) \(a\)", "meta.embedded.block.c", "C in the body after it"),
+    (r"\{ \}\n(\})\n\nwide", "punctuation.section.block.end.pipe", "the } closing that body"),
     (r"^(wide) -\[", "entity.name.function.pipe", "the wiring after it"),
     (r"-\[ (4) \]->", "constant.numeric.integer.pipe", "a capacity with blanks"),
 ]

@@ -114,6 +114,9 @@ call s:check('^\s\+\zsSquared})', 'pipeVariantName', "a variant on a port list's
 call s:check('^{\n\tif', 'pipeBodyBrace', "a body's { on a line of its own")
 call s:check('^\t\zsif (a)', 'cConditional', 'C in that body')
 call s:check('b(); }\n\zs}', 'pipeBodyBrace', 'the } closing it')
+call s:check('// a comment before the body', 'pipeHeadComment', 'a comment between the ports and the body')
+call s:check('^\t\zswhile (a)', 'cRepeat', 'C in the body after it')
+call s:check('{ }\n\zs}\n\nwide', 'pipeBodyBrace', 'the } closing that body')
 call s:check('^wide -\[', 'pipeEnd', 'the wiring after it')
 call s:check('-\[ \zs4 \]->', 'pipeNumber', 'a capacity with blanks')
 

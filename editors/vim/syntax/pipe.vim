@@ -7,9 +7,10 @@
 "
 " Declarations are followed item by item with nextgroup, the way the lexer
 " follows a stage header: "stage" -> its name -> the port list -> the body.
-" So a '{' is a C body only right after a stage's port list, and a message's
-" '{' opens its variants. A comment between those pieces breaks the chain
-" (the rest of the declaration is then shown as plain wiring).
+" So a '{' is a C body only right after a stage's port list (and comments
+" after it), and a message's '{' opens its variants. A comment anywhere
+" else in a declaration's header breaks the chain (the rest of the
+" declaration is then shown as plain wiring).
 
 if exists('b:current_syntax')
   finish
@@ -84,7 +85,10 @@ syntax match pipeFieldName /\h\w*\ze\_s*:/ contained
 
 " [extern] stage NAME(in a: M.V, out b: M.{V, W}) { C } or ;
 syntax match pipeStageName /\h\w*/ contained nextgroup=pipePorts skipwhite skipempty
-syntax region pipePorts matchgroup=pipeParen start=/(/ end=/)/ contained contains=pipeComment,pipeDirection,pipePortColon nextgroup=pipeBody skipwhite skipempty
+syntax region pipePorts matchgroup=pipeParen start=/(/ end=/)/ contained contains=pipeComment,pipeDirection,pipePortColon nextgroup=pipeBody,pipeHeadComment skipwhite skipempty
+" A comment between the port list and the body: "stage s(...) // why"
+syntax region pipeHeadComment start=+/\*+ end=+\*/+ contained contains=pipeTodo,@Spell nextgroup=pipeBody,pipeHeadComment skipwhite skipempty
+syntax match pipeHeadComment +//.*$+ contained contains=pipeTodo,@Spell nextgroup=pipeBody,pipeHeadComment skipwhite skipempty
 syntax keyword pipeDirection in out contained nextgroup=pipePortName skipwhite skipempty
 syntax match pipePortName /\h\w*/ contained
 syntax match pipePortColon /:/ contained nextgroup=pipeTypeName skipwhite skipempty
@@ -126,6 +130,7 @@ syntax sync fromstart
 
 highlight default link pipeTodo Todo
 highlight default link pipeComment Comment
+highlight default link pipeHeadComment pipeComment
 highlight default link pipeString String
 highlight default link pipeStringError Error
 highlight default link pipeEscape SpecialChar
