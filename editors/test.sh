@@ -23,7 +23,8 @@ case $pipec in
 *) pipec=$(command -v "$pipec" || echo "$pipec") ;;
 esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pipec-editors.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
 
 pass=0
 fail=0
