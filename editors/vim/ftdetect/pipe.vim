@@ -1,0 +1,2 @@
+" pipec pipeline descriptions (docs/language.md).
+autocmd BufNewFile,BufRead *.pipe setfiletype pipe
