@@ -22,6 +22,10 @@
 #include "park.h"
 #include "pipec.h"
 
+/* Everything declared here is the library's own: hidden from the shared
+ * library's exports (only pipec.h is its interface). */
+#pragma GCC visibility push(hidden)
+
 /* ---- waiting on a channel ---- */
 
 /* The outcome of a wait, decided once by compare-and-swap. */
@@ -174,26 +178,26 @@ typedef struct cancel_list {
 } cancel_list;
 
 /* Marks the stage cancelled and wakes it (false if it already was);
- * its receivers are then dropped by cancel_list_run. */
-void stage_cancel_one(pipec_stage *s, cancel_list *todo);
+ * its receivers are then dropped by pipec_cancel_list_run. */
+void pipec_stage_cancel_one(pipec_stage *s, cancel_list *todo);
 /* Cancels every queued stage: drops its receivers, which may queue more
  * (R9's ripple upstream). */
-void cancel_list_run(cancel_list *todo);
+void pipec_cancel_list_run(cancel_list *todo);
 /* Drops an endpoint; stages whose last output closed go on todo. */
-void tx_drop_into(pipec_tx *tx, cancel_list *todo);
-void rx_drop_into(pipec_rx *rx, cancel_list *todo);
+void pipec_tx_drop_into(pipec_tx *tx, cancel_list *todo);
+void pipec_rx_drop_into(pipec_rx *rx, cancel_list *todo);
 
 /* A channel with no endpoints, one reference (the caller's). */
-pipec_chan *chan_new(const pipec_chan_spec *spec);
-void chan_unref(pipec_chan *ch);
+pipec_chan *pipec_chan_new(const pipec_chan_spec *spec);
+void pipec_chan_unref(pipec_chan *ch);
 /* Endpoints on ch, owned by owner (may be NULL); take a reference. */
-pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner);
-pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner);
+pipec_tx *pipec_tx_new(pipec_chan *ch, pipec_stage *owner);
+pipec_rx *pipec_rx_new(pipec_chan *ch, pipec_stage *owner);
 /* Frees an endpoint object (after it was dropped). */
-void tx_free(pipec_tx *tx);
-void rx_free(pipec_rx *rx);
+void pipec_tx_free(pipec_tx *tx);
+void pipec_rx_free(pipec_rx *rx);
 /* At the start of a run: recount which senders have receivers. */
-void chan_count_open_outputs(pipec_chan *ch);
+void pipec_chan_count_open_outputs(pipec_chan *ch);
 
 /* Whether a stage is cancelled, alone (R9) or with its run (R10, R11).
  * False outside a run (s is NULL). */
@@ -219,5 +223,7 @@ static inline pipec_status closed_or_stopping(const pipec_stage *s,
 
 /* Small helpers. */
 char *pipec_strdup(const char *s);
+
+#pragma GCC visibility pop
 
 #endif
