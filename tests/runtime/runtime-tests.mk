@@ -39,6 +39,24 @@ test-runtime: $(RT_TEST_BINS)
 	if [ $$fail = 0 ]; then echo "test-runtime: all passed"; \
 	else echo "test-runtime: FAILED"; exit 1; fi
 
+# Symbol hygiene: the library defines pipec_ names only, and the shared
+# library exports only those of pipec.h. The checker must also catch a
+# stray name: it is run on an archive holding one, and must fail.
+.PHONY: test-runtime-symbols
+TESTS += test-runtime-symbols
+
+test-runtime-symbols: $(RUNTIME_LIB) $(RUNTIME_SO)
+	@mkdir -p $(RT_TEST_DIR)
+	@printf 'int stray_name(void);\nint stray_name(void) { return 0; }\n' \
+		| $(CC) -x c -c - -o $(RT_TEST_DIR)/stray.o
+	@rm -f $(RT_TEST_DIR)/stray.a
+	@$(AR) rcs $(RT_TEST_DIR)/stray.a $(RT_TEST_DIR)/stray.o
+	@if tests/runtime/check-symbols.sh $(RT_TEST_DIR)/stray.a >/dev/null; \
+	then echo "test-runtime-symbols: a stray name went unnoticed"; \
+		exit 1; fi
+	@tests/runtime/check-symbols.sh $(RUNTIME_LIB) $(RUNTIME_SO) && \
+		echo "test-runtime-symbols: passed"
+
 # The same programs under valgrind (memcheck, leaks are errors), scaled
 # down: valgrind runs one thread at a time, so an endless source feeding
 # an unbounded channel can fill gigabytes before the cancel gets to run
