@@ -744,7 +744,9 @@ pipec_status pipec_recv_until(pipec_rx *rx, void *out, pipec_time deadline)
 /* Select                                                              */
 /* ------------------------------------------------------------------ */
 
-#define SELECT_STACK_CASES 8
+/* Cases a select waits on without allocating: all that a port select
+ * can have. */
+#define SELECT_STACK_CASES PIPEC_SELECT_MAX
 
 static bool usable(pipec_rx *rx)
 {
@@ -871,14 +873,11 @@ pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
 /* Demand (R13)                                                        */
 /* ------------------------------------------------------------------ */
 
-pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
+pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
+                                   waitnode *nodes, pipec_time deadline)
 {
-	if (!tx)
-		return PIPEC_EINVAL;
-	pipec_chan *ch = tx->ch;
-	pipec_stage *self = tx->owner;
+	pipec_stage *self = n > 0 ? txs[0]->owner : NULL;
 	waiter w = {.parker = parker_of(self)};
-	waitnode node = {.w = &w};
 	pipec_time t0 = 0;
 	pipec_status st;
 	for (;;) {
@@ -886,25 +885,45 @@ pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
 			st = PIPEC_CANCELLED;
 			break;
 		}
+		/* Queue on every channel that still has receivers, unless one
+		 * of them has a receiver waiting already. A receiver that
+		 * starts waiting after its channel was looked at finds the
+		 * node and wakes us. */
 		uint32_t tok = pipec_parker_token(w.parker);
-		pthread_mutex_lock(&ch->mu);
-		if (ch->nreceivers == 0 || atomic_load(&tx->dropped))
+		size_t queued = 0;
+		bool open = false;
+		st = PIPEC_WOULDBLOCK;
+		for (size_t i = 0; i < n && st == PIPEC_WOULDBLOCK; i++) {
+			pipec_chan *ch = txs[i]->ch;
+			nodes[i] = (waitnode){.w = &w};
+			pthread_mutex_lock(&ch->mu);
+			if (ch->nreceivers > 0 &&
+			    !atomic_load(&txs[i]->dropped)) {
+				open = true;
+				if (has_waiting_receiver(ch))
+					st = PIPEC_OK;
+				else
+					q_push(&ch->demandq, &nodes[i]);
+			}
+			pthread_mutex_unlock(&ch->mu);
+			queued = i + 1;
+		}
+		if (st == PIPEC_WOULDBLOCK && !open)
 			st = PIPEC_CLOSED;
-		else if (has_waiting_receiver(ch))
-			st = PIPEC_OK;
-		else
-			st = PIPEC_WOULDBLOCK;
-		if (st == PIPEC_WOULDBLOCK)
-			q_push(&ch->demandq, &node);
-		pthread_mutex_unlock(&ch->mu);
+		bool in_time = true;
+		if (st == PIPEC_WOULDBLOCK) {
+			if (!t0)
+				t0 = pipec_now();
+			in_time = pipec_parker_wait(w.parker, tok, deadline);
+		}
+		for (size_t i = 0; i < queued; i++) {
+			pipec_chan *ch = txs[i]->ch;
+			pthread_mutex_lock(&ch->mu);
+			q_remove(&ch->demandq, &nodes[i]);
+			pthread_mutex_unlock(&ch->mu);
+		}
 		if (st != PIPEC_WOULDBLOCK)
 			break;
-		if (!t0)
-			t0 = pipec_now();
-		bool in_time = pipec_parker_wait(w.parker, tok, deadline);
-		pthread_mutex_lock(&ch->mu);
-		q_remove(&ch->demandq, &node);
-		pthread_mutex_unlock(&ch->mu);
 		if (!in_time) {
 			st = PIPEC_TIMEDOUT;
 			break;
@@ -913,6 +932,14 @@ pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
 	if (t0)
 		account_wait(self, t0);
 	return closed_or_stopping(self, st);
+}
+
+pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
+{
+	if (!tx)
+		return PIPEC_EINVAL;
+	waitnode node;
+	return pipec_wait_demand_any(&tx, 1, &node, deadline);
 }
 
 pipec_status pipec_wait_demand(pipec_tx *tx)
