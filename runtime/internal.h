@@ -167,6 +167,39 @@ struct pipec_run {
 	size_t nstages;
 	pipec_chan *chans, *chans_tail;
 	size_t nchans;
+
+	/* A run built from tables (build.c); all NULL otherwise. */
+	const pipec_pipeline_desc *desc;
+	const char *prog; /* names the program in a failed variant check:
+	                     pipec_main's argv[0], or NULL for desc->name */
+	void *params;     /* the run's copy of the parameters */
+	void *tables_mem; /* its stage instances and ports, in one block */
+};
+
+/* ---- ports (port.c), made by build.c ---- */
+
+struct pipec_port {
+	/* The hot path: the port's one endpoint when a send or receive needs
+	 * nothing but pipec_send/pipec_recv (one channel, no variant check);
+	 * else NULL. */
+	pipec_tx *fast_tx;
+	pipec_rx *fast_rx;
+
+	pipec_rx *rx;   /* an in port's receiver */
+	pipec_tx **txs; /* an out port's senders, one per branch (>= 1) */
+	unsigned ntxs;
+	bool out;
+	bool checks;   /* variant checks on (the pipeline desc's checks) */
+	uint64_t mask; /* bit v: variant v accepted */
+	const pipec_msg_type *type;
+	const pipec_port_desc *desc;
+	pipec_stage *stage;
+
+	/* A broadcast port's own scratch (it is used by one thread), so that
+	 * no operation allocates: room for one copy of a message, and a wait
+	 * node per branch for pipec_port_wait_demand. NULL otherwise. */
+	void *copy;
+	waitnode *demand;
 };
 
 /* ---- shared between chan.c and run.c ---- */
@@ -220,6 +253,19 @@ static inline pipec_status closed_or_stopping(const pipec_stage *s,
 		return PIPEC_CANCELLED;
 	return st;
 }
+
+/*
+ * Waits until a receiver is blocked on some channel of the n senders (all
+ * of one stage), with a wait node per sender: PIPEC_OK, or PIPEC_CLOSED
+ * once none has a receiver, PIPEC_CANCELLED, PIPEC_TIMEDOUT.
+ */
+pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
+                                   waitnode *nodes, pipec_time deadline);
+
+/* Why the tables of pl cannot build a run (a generator's mistake), or
+ * NULL. The text is the calling thread's, valid until its next call of
+ * this or pipec_params_check(). */
+const char *pipec_tables_check(const pipec_pipeline_desc *pl);
 
 /* Small helpers. */
 char *pipec_strdup(const char *s);

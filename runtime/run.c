@@ -357,6 +357,8 @@ void pipec_run_free(pipec_run *run)
 		pipec_chan_unref(ch);
 		ch = next;
 	}
+	free(run->params);
+	free(run->tables_mem);
 	pthread_mutex_destroy(&run->mu);
 	free(run->name);
 	free(run);
