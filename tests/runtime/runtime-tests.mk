@@ -10,7 +10,8 @@
 # PIPEC_STRESS_SEED picks the stress seed and PIPEC_TEST_SLOW multiplies
 # the watchdogs' limits.
 
-RT_TEST_NAMES := test_channel test_run test_lifetime test_stress test_port
+RT_TEST_NAMES := test_channel test_run test_lifetime test_stress test_port \
+	test_build
 RT_TEST_DIR := $(O)/tests/runtime
 RT_TEST_BINS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%)
 RT_TEST_OBJS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%.o) $(RT_TEST_DIR)/rt_test.o
