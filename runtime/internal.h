@@ -272,4 +272,19 @@ char *pipec_strdup(const char *s);
 
 #pragma GCC visibility pop
 
+/*
+ * The runtime's test build (-DPIPEC_FAULTS, for tests/runtime/
+ * test_nomem.c) sends every allocation through hooks that the test
+ * defines, counts, and can make fail.
+ */
+#ifdef PIPEC_FAULTS
+#include <stdlib.h>
+void *pipec_fault_malloc(size_t size);
+void *pipec_fault_calloc(size_t n, size_t size);
+void pipec_fault_free(void *p);
+#define malloc(size)    pipec_fault_malloc(size)
+#define calloc(n, size) pipec_fault_calloc(n, size)
+#define free(p)         pipec_fault_free(p)
+#endif
+
 #endif

@@ -23,6 +23,21 @@ $(RT_TEST_BINS): $(RT_TEST_DIR)/%: $(RT_TEST_DIR)/%.o \
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(RT_TEST_DIR)/rt_test.o \
 		$(RUNTIME_LIB) -lcmocka $(LDLIBS)
 
+# test_nomem links the runtime's test build: the same sources compiled
+# with -DPIPEC_FAULTS, whose allocations go through the test's hooks.
+RT_FAULT_DIR := $(RT_TEST_DIR)/faults
+RT_FAULT_OBJS := $(RUNTIME_SRC:runtime/%.c=$(RT_FAULT_DIR)/%.o)
+RT_TEST_BINS += $(RT_TEST_DIR)/test_nomem
+
+$(RT_FAULT_DIR)/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPIPEC_FAULTS -c $< -o $@
+
+$(RT_TEST_DIR)/test_nomem.o: ALL_CFLAGS += -Iruntime
+$(RT_TEST_DIR)/test_nomem: $(RT_TEST_DIR)/test_nomem.o \
+		$(RT_TEST_DIR)/rt_test.o $(RT_FAULT_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
 # ThreadSanitizer slows thread creation most: fewer runs keep the suite
 # near a minute on two cores (an explicit setting in the environment wins).
 RT_TEST_ENV :=
