@@ -491,27 +491,21 @@ bool rt_child_wait_out(rt_child *c, const char *text, long ms)
 
 bool rt_child_wait(rt_child *c, long ms)
 {
-	bool ended = false;
-
-	for (long i = 0; i <= ms && !ended; i++) {
+	for (long i = 0; i <= ms && !c->ended; i++) {
 		pid_t r = waitpid(c->pid, &c->status, WNOHANG);
 
 		if (r == c->pid)
-			ended = true;
+			c->ended = true;
 		else if (r < 0 && errno != EINTR)
 			abort();
-		else
+		else if (i < ms)
 			rt_sleep_ms(1);
-	}
-	if (!ended) {
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, &c->status, 0);
 	}
 	free(c->out);
 	free(c->err);
 	c->out = read_fd(c->out_fd);
 	c->err = read_fd(c->err_fd);
-	return ended;
+	return c->ended;
 }
 
 int rt_child_code(const rt_child *c)
@@ -525,6 +519,11 @@ int rt_child_code(const rt_child *c)
 
 void rt_child_free(rt_child *c)
 {
+	if (!c->ended) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, &c->status, 0);
+		c->ended = true;
+	}
 	close(c->out_fd);
 	close(c->err_fd);
 	free(c->out);

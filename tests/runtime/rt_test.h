@@ -153,6 +153,7 @@ void rt_set_self(const char *argv0);
 typedef struct rt_child {
 	pid_t pid;
 	int out_fd, err_fd; /* unlinked files holding its stdout, stderr */
+	bool ended;         /* reaped: status is set */
 	int status;         /* from waitpid, once it ended */
 	char *out, *err;    /* their text, read by rt_child_wait */
 } rt_child;
@@ -162,11 +163,12 @@ typedef struct rt_child {
 void rt_child_start(rt_child *c, const char *const args[]);
 /* Polls until the child's stdout holds text, or ms pass. */
 bool rt_child_wait_out(rt_child *c, const char *text, long ms);
-/* Waits up to ms for the child to end and reads its output. If it does
- * not end in time it is killed and the result is false. */
+/* Waits up to ms for the child to end; true if it did. Reads what it
+ * has written so far either way. */
 bool rt_child_wait(rt_child *c, long ms);
 /* Its exit status, or 1000 + the signal that ended it. */
 int rt_child_code(const rt_child *c);
+/* Kills the child if it still runs, and frees what c holds. */
 void rt_child_free(rt_child *c);
 
 /* ---- run statistics ---- */

@@ -11,7 +11,7 @@
 # the watchdogs' limits.
 
 RT_TEST_NAMES := test_channel test_run test_lifetime test_stress test_port \
-	test_build
+	test_build test_driver
 RT_TEST_DIR := $(O)/tests/runtime
 RT_TEST_BINS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%)
 RT_TEST_OBJS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%.o) $(RT_TEST_DIR)/rt_test.o
