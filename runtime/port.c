@@ -16,6 +16,14 @@
 
 #include "internal.h"
 
+/* The slow paths stay out of line, so that the hot path of each public
+ * call is a test and a tail call, with no frame to set up. */
+#if defined(__GNUC__)
+#define SLOW_PATH __attribute__((noinline))
+#else
+#define SLOW_PATH
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Variant checks (R1)                                                 */
 /* ------------------------------------------------------------------ */
@@ -146,8 +154,8 @@ static pipec_status broadcast(pipec_port *port, void *msg, enum how how,
 	return delivered ? PIPEC_OK : failed;
 }
 
-static pipec_status port_send(pipec_port *port, void *msg, enum how how,
-                              pipec_time deadline)
+SLOW_PATH static pipec_status port_send(pipec_port *port, void *msg,
+                                        enum how how, pipec_time deadline)
 {
 	if (!port || !port->out || !msg)
 		return PIPEC_EINVAL;
@@ -184,8 +192,8 @@ pipec_status pipec_port_send_until(pipec_port *port, void *msg,
 /* Receive and select                                                  */
 /* ------------------------------------------------------------------ */
 
-static pipec_status port_recv(pipec_port *port, void *msg, enum how how,
-                              pipec_time deadline)
+SLOW_PATH static pipec_status port_recv(pipec_port *port, void *msg,
+                                        enum how how, pipec_time deadline)
 {
 	if (!port || port->out)
 		return PIPEC_EINVAL;

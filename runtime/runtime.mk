@@ -27,11 +27,13 @@ $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# -Bsymbolic-functions: the library's calls to its own functions (a port
+# send to pipec_send) go straight there, not through the PLT.
 $(RUNTIME_SO): $(RUNTIME_OBJ) runtime/libpipec.map
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(RUNTIME_SONAME) \
 		-Wl,--version-script,runtime/libpipec.map \
-		-o $@ $(RUNTIME_OBJ) $(LDLIBS)
+		-Wl,-Bsymbolic-functions -o $@ $(RUNTIME_OBJ) $(LDLIBS)
 
 $(O)/$(RUNTIME_SONAME): $(RUNTIME_SO)
 	ln -sf $(notdir $<) $@

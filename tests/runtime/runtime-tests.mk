@@ -73,6 +73,19 @@ test-runtime-symbols: $(RUNTIME_LIB) $(RUNTIME_SO)
 	@tests/runtime/check-symbols.sh $(RUNTIME_LIB) $(RUNTIME_SO) && \
 		echo "test-runtime-symbols: passed"
 
+# The shared library works: the port tests, linked against it.
+.PHONY: test-runtime-shared
+TESTS += test-runtime-shared
+
+$(RT_TEST_DIR)/test_port_shared: $(RT_TEST_DIR)/test_port.o \
+		$(RT_TEST_DIR)/rt_test.o $(RUNTIME_SO) $(RUNTIME_SO_LINKS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(RT_TEST_DIR)/test_port.o \
+		$(RT_TEST_DIR)/rt_test.o -L$(O) -lpipec -lcmocka $(LDLIBS)
+
+test-runtime-shared: $(RT_TEST_DIR)/test_port_shared
+	@echo "== $< (libpipec.so)"
+	@LD_LIBRARY_PATH=$(O) $<
+
 # The same programs under valgrind (memcheck, leaks are errors), scaled
 # down: valgrind runs one thread at a time, so an endless source feeding
 # an unbounded channel can fill gigabytes before the cancel gets to run
