@@ -326,7 +326,7 @@ static plan make_plan(const pipec_pipeline_desc *pl, const void *params)
 		size_t ntxs = 0, sc = 0;
 		for (unsigned j = 0; j < s->nports; j++) {
 			if (s->ports[j].out)
-				ntxs += s->ports[j].nchans;
+				ntxs = add_sz(ntxs, s->ports[j].nchans);
 			sc = add_sz(sc, scratch_size(&s->ports[j]));
 		}
 		p.ninsts = add_sz(p.ninsts, r);
