@@ -407,21 +407,15 @@ void rt_set_self(const char *argv0)
 }
 
 /* An unlinked temporary file, open for reading and writing. */
-static int temp_fd(void)
+static FILE *temp_file(void)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
+	FILE *f = tmpfile();
 
-	snprintf(path, sizeof path, "%s/rt_child.XXXXXX",
-	         dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		perror("mkstemp");
+	if (f == NULL) {
+		perror("tmpfile");
 		abort();
 	}
-	unlink(path);
-	return fd;
+	return f;
 }
 
 void rt_child_start(rt_child *c, const char *const args[])
@@ -437,8 +431,10 @@ void rt_child_start(rt_child *c, const char *const args[])
 	argv[0] = self_path;
 	memcpy(argv + 1, args, n * sizeof *argv);
 	memset(c, 0, sizeof *c);
-	c->out_fd = temp_fd();
-	c->err_fd = temp_fd();
+	c->out_file = temp_file();
+	c->err_file = temp_file();
+	c->out_fd = fileno(c->out_file);
+	c->err_fd = fileno(c->err_file);
 	fflush(stdout);
 	fflush(stderr);
 	c->pid = fork();
@@ -524,8 +520,8 @@ void rt_child_free(rt_child *c)
 		waitpid(c->pid, &c->status, 0);
 		c->ended = true;
 	}
-	close(c->out_fd);
-	close(c->err_fd);
+	fclose(c->out_file);
+	fclose(c->err_file);
 	free(c->out);
 	free(c->err);
 	c->out = c->err = NULL;

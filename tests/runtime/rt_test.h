@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "pipec.h"
@@ -152,7 +153,9 @@ void rt_set_self(const char *argv0);
 
 typedef struct rt_child {
 	pid_t pid;
-	int out_fd, err_fd; /* unlinked files holding its stdout, stderr */
+	FILE *out_file;     /* unlinked files holding its stdout, */
+	FILE *err_file;     /* and its stderr */
+	int out_fd, err_fd; /* their descriptors */
 	bool ended;         /* reaped: status is set */
 	int status;         /* from waitpid, once it ended */
 	char *out, *err;    /* their text, read by rt_child_wait */
