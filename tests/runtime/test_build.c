@@ -729,10 +729,11 @@ static void test_build_is_linear_10000_stages(void **state)
 	large = best_build_ms(40000);
 	printf("built 10,000 stages in %.1f ms, 40,000 in %.1f ms\n", small,
 	       large);
-	/* Milliseconds, not seconds (tens under the sanitizers); and four
-	 * times the stages take about four times as long, not sixteen. */
+	/* Milliseconds, not seconds (hundreds under the sanitizers); and
+	 * four times the stages take about four times as long (up to six
+	 * under the sanitizers' allocators), not sixteen. */
 	assert_true(small < 2000.0 * rt_slow());
-	assert_true(large < 10 * small + 100.0 * rt_slow());
+	assert_true(large < 12 * small + 200.0 * rt_slow());
 }
 
 int main(void)
