@@ -56,7 +56,7 @@ static void q_remove(waitq *q, waitnode *n)
 static void q_wake_all(waitq *q)
 {
 	for (waitnode *n = q->head; n; n = n->next)
-		parker_wake(n->w->parker);
+		pipec_parker_wake(n->w->parker);
 }
 
 /*
@@ -84,7 +84,7 @@ static void finish(waitnode *n)
 	pipec_parker *p = w->parker;
 	atomic_store_explicit(&w->done, true, memory_order_release);
 	/* w may be gone once done is seen: use only p from here. */
-	parker_wake(p);
+	pipec_parker_wake(p);
 }
 
 /* True if some receiver is blocked on ch and would take a message now. */
@@ -163,7 +163,7 @@ static void ring_maybe_shrink(pipec_chan *ch)
 /* Channels                                                            */
 /* ------------------------------------------------------------------ */
 
-pipec_chan *chan_new(const pipec_chan_spec *spec)
+pipec_chan *pipec_chan_new(const pipec_chan_spec *spec)
 {
 	if (!spec || spec->elem_size == 0)
 		return NULL;
@@ -233,7 +233,7 @@ static unsigned char *take_leftovers(pipec_chan *ch, size_t *n)
 	return msgs;
 }
 
-void chan_unref(pipec_chan *ch)
+void pipec_chan_unref(pipec_chan *ch)
 {
 	if (!ch || atomic_fetch_sub(&ch->refs, 1) != 1)
 		return;
@@ -246,7 +246,7 @@ void chan_unref(pipec_chan *ch)
 	free(ch);
 }
 
-void chan_count_open_outputs(pipec_chan *ch)
+void pipec_chan_count_open_outputs(pipec_chan *ch)
 {
 	pthread_mutex_lock(&ch->mu);
 	for (pipec_tx *tx = ch->txs; tx; tx = tx->ch_next) {
@@ -261,7 +261,7 @@ void chan_count_open_outputs(pipec_chan *ch)
 /* Endpoints                                                           */
 /* ------------------------------------------------------------------ */
 
-pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner)
+pipec_tx *pipec_tx_new(pipec_chan *ch, pipec_stage *owner)
 {
 	pipec_tx *tx = calloc(1, sizeof(*tx));
 	if (!tx)
@@ -288,7 +288,7 @@ pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner)
 	return tx;
 }
 
-pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner)
+pipec_rx *pipec_rx_new(pipec_chan *ch, pipec_stage *owner)
 {
 	pipec_rx *rx = calloc(1, sizeof(*rx));
 	if (!rx)
@@ -308,26 +308,26 @@ pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner)
 		 * this one must go too (cancellation drops inputs, R9). */
 		if (atomic_load(&owner->cancelled)) {
 			cancel_list todo = {NULL};
-			rx_drop_into(rx, &todo);
-			cancel_list_run(&todo);
+			pipec_rx_drop_into(rx, &todo);
+			pipec_cancel_list_run(&todo);
 		}
 	}
 	return rx;
 }
 
-void tx_free(pipec_tx *tx)
+void pipec_tx_free(pipec_tx *tx)
 {
-	chan_unref(tx->ch);
+	pipec_chan_unref(tx->ch);
 	free(tx);
 }
 
-void rx_free(pipec_rx *rx)
+void pipec_rx_free(pipec_rx *rx)
 {
-	chan_unref(rx->ch);
+	pipec_chan_unref(rx->ch);
 	free(rx);
 }
 
-void tx_drop_into(pipec_tx *tx, cancel_list *todo)
+void pipec_tx_drop_into(pipec_tx *tx, cancel_list *todo)
 {
 	(void)todo; /* dropping one's own output never cancels (docs) */
 	if (atomic_exchange(&tx->dropped, true))
@@ -350,7 +350,7 @@ void tx_drop_into(pipec_tx *tx, cancel_list *todo)
 	pthread_mutex_unlock(&ch->mu);
 }
 
-void rx_drop_into(pipec_rx *rx, cancel_list *todo)
+void pipec_rx_drop_into(pipec_rx *rx, cancel_list *todo)
 {
 	if (atomic_exchange(&rx->dropped, true))
 		return;
@@ -370,7 +370,7 @@ void rx_drop_into(pipec_rx *rx, cancel_list *todo)
 				continue;
 			tx->open = false;
 			if (atomic_fetch_sub(&tx->owner->outputs_open, 1) == 1)
-				stage_cancel_one(tx->owner, todo);
+				pipec_stage_cancel_one(tx->owner, todo);
 		}
 	}
 	pthread_mutex_unlock(&ch->mu);
@@ -385,21 +385,21 @@ pipec_status pipec_channel(const pipec_chan_spec *spec, pipec_tx **tx,
 		return PIPEC_EINVAL;
 	*tx = NULL;
 	*rx = NULL;
-	pipec_chan *ch = chan_new(spec);
+	pipec_chan *ch = pipec_chan_new(spec);
 	if (!ch)
 		return PIPEC_NOMEM;
-	*tx = tx_new(ch, NULL);
-	*rx = *tx ? rx_new(ch, NULL) : NULL;
+	*tx = pipec_tx_new(ch, NULL);
+	*rx = *tx ? pipec_rx_new(ch, NULL) : NULL;
 	if (!*rx) {
 		if (*tx) {
-			tx_drop_into(*tx, NULL);
-			tx_free(*tx);
+			pipec_tx_drop_into(*tx, NULL);
+			pipec_tx_free(*tx);
 			*tx = NULL;
 		}
-		chan_unref(ch);
+		pipec_chan_unref(ch);
 		return PIPEC_NOMEM;
 	}
-	chan_unref(ch); /* the endpoints hold it now */
+	pipec_chan_unref(ch); /* the endpoints hold it now */
 	return PIPEC_OK;
 }
 
@@ -407,23 +407,23 @@ pipec_tx *pipec_tx_clone(pipec_tx *tx)
 {
 	if (!tx || atomic_load(&tx->dropped))
 		return NULL;
-	return tx_new(tx->ch, tx->owner);
+	return pipec_tx_new(tx->ch, tx->owner);
 }
 
 pipec_rx *pipec_rx_clone(pipec_rx *rx)
 {
 	if (!rx || atomic_load(&rx->dropped))
 		return NULL;
-	return rx_new(rx->ch, rx->owner);
+	return pipec_rx_new(rx->ch, rx->owner);
 }
 
 void pipec_tx_drop(pipec_tx *tx)
 {
 	if (!tx)
 		return;
-	tx_drop_into(tx, NULL);
+	pipec_tx_drop_into(tx, NULL);
 	if (!tx->owner)
-		tx_free(tx);
+		pipec_tx_free(tx);
 }
 
 void pipec_rx_drop(pipec_rx *rx)
@@ -431,10 +431,10 @@ void pipec_rx_drop(pipec_rx *rx)
 	if (!rx)
 		return;
 	cancel_list todo = {NULL};
-	rx_drop_into(rx, &todo);
-	cancel_list_run(&todo);
+	pipec_rx_drop_into(rx, &todo);
+	pipec_cancel_list_run(&todo);
 	if (!rx->owner)
-		rx_free(rx);
+		pipec_rx_free(rx);
 }
 
 bool pipec_tx_closed(const pipec_tx *tx)
@@ -453,7 +453,7 @@ bool pipec_tx_closed(const pipec_tx *tx)
 
 static pipec_parker *parker_of(pipec_stage *s)
 {
-	return s ? &s->parker : parker_self();
+	return s ? &s->parker : pipec_parker_self();
 }
 
 static void account_wait(pipec_stage *s, pipec_time since)
@@ -467,10 +467,10 @@ static void account_wait(pipec_stage *s, pipec_time since)
 static void await_done(waiter *w)
 {
 	for (;;) {
-		uint32_t tok = parker_token(w->parker);
+		uint32_t tok = pipec_parker_token(w->parker);
 		if (atomic_load_explicit(&w->done, memory_order_acquire))
 			return;
-		parker_wait(w->parker, tok, PIPEC_FOREVER);
+		pipec_parker_wait(w->parker, tok, PIPEC_FOREVER);
 	}
 }
 
@@ -519,7 +519,7 @@ static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
 	pipec_status st = PIPEC_OK;
 	for (bool first = true;; first = false) {
 		if (!first)
-			tok = parker_token(w->parker);
+			tok = pipec_parker_token(w->parker);
 		if (atomic_load_explicit(&w->done, memory_order_acquire)) {
 			peer_finished(ch);
 			break;
@@ -534,7 +534,8 @@ static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
 				st = PIPEC_CLOSED;
 			pthread_mutex_unlock(&ch->mu);
 		}
-		if (st == PIPEC_OK && !parker_wait(w->parker, tok, deadline))
+		if (st == PIPEC_OK &&
+		    !pipec_parker_wait(w->parker, tok, deadline))
 			st = PIPEC_TIMEDOUT;
 		if (st == PIPEC_OK)
 			continue;
@@ -608,7 +609,7 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	atomic_init(&w.done, false);
 	waitnode node = {.w = &w};
 	/* Read before the node is visible: a wake after this is seen. */
-	uint32_t tok = parker_token(w.parker);
+	uint32_t tok = pipec_parker_token(w.parker);
 	q_push(&ch->sendq, &node);
 	pthread_mutex_unlock(&ch->mu);
 
@@ -704,7 +705,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	atomic_init(&w.done, false);
 	waitnode node = {.w = &w};
 	/* Read before the node is visible: a wake after this is seen. */
-	uint32_t tok = parker_token(w.parker);
+	uint32_t tok = pipec_parker_token(w.parker);
 	q_push(&ch->recvq, &node);
 	q_wake_all(&ch->demandq); /* a receiver is waiting (R13) */
 	pthread_mutex_unlock(&ch->mu);
@@ -743,7 +744,9 @@ pipec_status pipec_recv_until(pipec_rx *rx, void *out, pipec_time deadline)
 /* Select                                                              */
 /* ------------------------------------------------------------------ */
 
-#define SELECT_STACK_CASES 8
+/* Cases a select waits on without allocating: all that a port select
+ * can have. */
+#define SELECT_STACK_CASES PIPEC_SELECT_MAX
 
 static bool usable(pipec_rx *rx)
 {
@@ -806,7 +809,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 		 * arriving after the check finds the node. */
 		atomic_init(&w.state, WAIT_PENDING);
 		atomic_init(&w.done, false);
-		uint32_t tok = parker_token(w.parker);
+		uint32_t tok = pipec_parker_token(w.parker);
 		bool ready = false;
 		size_t queued = 0, nqueued = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -831,7 +834,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 			t0 = pipec_now();
 		/* With nothing queued (all closed meanwhile), look again. */
 		if (!ready && nqueued > 0 && !stage_is_cancelled(self))
-			parker_wait(w.parker, tok, deadline);
+			pipec_parker_wait(w.parker, tok, deadline);
 		bool aborted = abort_wait(&w);
 		/* Unqueue every node; taking each lock also waits out a peer
 		 * still finishing with us (peer_finished). */
@@ -870,14 +873,11 @@ pipec_status pipec_select(pipec_rx *const *rxs, size_t n, void *out,
 /* Demand (R13)                                                        */
 /* ------------------------------------------------------------------ */
 
-pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
+pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
+                                   waitnode *nodes, pipec_time deadline)
 {
-	if (!tx)
-		return PIPEC_EINVAL;
-	pipec_chan *ch = tx->ch;
-	pipec_stage *self = tx->owner;
+	pipec_stage *self = n > 0 ? txs[0]->owner : NULL;
 	waiter w = {.parker = parker_of(self)};
-	waitnode node = {.w = &w};
 	pipec_time t0 = 0;
 	pipec_status st;
 	for (;;) {
@@ -885,25 +885,45 @@ pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
 			st = PIPEC_CANCELLED;
 			break;
 		}
-		uint32_t tok = parker_token(w.parker);
-		pthread_mutex_lock(&ch->mu);
-		if (ch->nreceivers == 0 || atomic_load(&tx->dropped))
+		/* Queue on every channel that still has receivers, unless one
+		 * of them has a receiver waiting already. A receiver that
+		 * starts waiting after its channel was looked at finds the
+		 * node and wakes us. */
+		uint32_t tok = pipec_parker_token(w.parker);
+		size_t queued = 0;
+		bool open = false;
+		st = PIPEC_WOULDBLOCK;
+		for (size_t i = 0; i < n && st == PIPEC_WOULDBLOCK; i++) {
+			pipec_chan *ch = txs[i]->ch;
+			nodes[i] = (waitnode){.w = &w};
+			pthread_mutex_lock(&ch->mu);
+			if (ch->nreceivers > 0 &&
+			    !atomic_load(&txs[i]->dropped)) {
+				open = true;
+				if (has_waiting_receiver(ch))
+					st = PIPEC_OK;
+				else
+					q_push(&ch->demandq, &nodes[i]);
+			}
+			pthread_mutex_unlock(&ch->mu);
+			queued = i + 1;
+		}
+		if (st == PIPEC_WOULDBLOCK && !open)
 			st = PIPEC_CLOSED;
-		else if (has_waiting_receiver(ch))
-			st = PIPEC_OK;
-		else
-			st = PIPEC_WOULDBLOCK;
-		if (st == PIPEC_WOULDBLOCK)
-			q_push(&ch->demandq, &node);
-		pthread_mutex_unlock(&ch->mu);
+		bool in_time = true;
+		if (st == PIPEC_WOULDBLOCK) {
+			if (!t0)
+				t0 = pipec_now();
+			in_time = pipec_parker_wait(w.parker, tok, deadline);
+		}
+		for (size_t i = 0; i < queued; i++) {
+			pipec_chan *ch = txs[i]->ch;
+			pthread_mutex_lock(&ch->mu);
+			q_remove(&ch->demandq, &nodes[i]);
+			pthread_mutex_unlock(&ch->mu);
+		}
 		if (st != PIPEC_WOULDBLOCK)
 			break;
-		if (!t0)
-			t0 = pipec_now();
-		bool in_time = parker_wait(w.parker, tok, deadline);
-		pthread_mutex_lock(&ch->mu);
-		q_remove(&ch->demandq, &node);
-		pthread_mutex_unlock(&ch->mu);
 		if (!in_time) {
 			st = PIPEC_TIMEDOUT;
 			break;
@@ -912,6 +932,14 @@ pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
 	if (t0)
 		account_wait(self, t0);
 	return closed_or_stopping(self, st);
+}
+
+pipec_status pipec_wait_demand_until(pipec_tx *tx, pipec_time deadline)
+{
+	if (!tx)
+		return PIPEC_EINVAL;
+	waitnode node;
+	return pipec_wait_demand_any(&tx, 1, &node, deadline);
 }
 
 pipec_status pipec_wait_demand(pipec_tx *tx)

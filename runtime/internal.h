@@ -22,6 +22,10 @@
 #include "park.h"
 #include "pipec.h"
 
+/* Everything declared here is the library's own: hidden from the shared
+ * library's exports (only pipec.h is its interface). */
+#pragma GCC visibility push(hidden)
+
 /* ---- waiting on a channel ---- */
 
 /* The outcome of a wait, decided once by compare-and-swap. */
@@ -163,6 +167,39 @@ struct pipec_run {
 	size_t nstages;
 	pipec_chan *chans, *chans_tail;
 	size_t nchans;
+
+	/* A run built from tables (build.c); all NULL otherwise. */
+	const pipec_pipeline_desc *desc;
+	const char *prog; /* names the program in a failed variant check:
+	                     pipec_main's argv[0], or NULL for desc->name */
+	void *params;     /* the run's copy of the parameters */
+	void *tables_mem; /* its stage instances and ports, in one block */
+};
+
+/* ---- ports (port.c), made by build.c ---- */
+
+struct pipec_port {
+	/* The hot path: the port's one endpoint when a send or receive needs
+	 * nothing but pipec_send/pipec_recv (one channel, no variant check);
+	 * else NULL. */
+	pipec_tx *fast_tx;
+	pipec_rx *fast_rx;
+
+	pipec_rx *rx;   /* an in port's receiver */
+	pipec_tx **txs; /* an out port's senders, one per branch (>= 1) */
+	unsigned ntxs;
+	bool out;
+	bool checks;   /* variant checks on (the pipeline desc's checks) */
+	uint64_t mask; /* bit v: variant v accepted */
+	const pipec_msg_type *type;
+	const pipec_port_desc *desc;
+	pipec_stage *stage;
+
+	/* A broadcast port's own scratch (it is used by one thread), so that
+	 * no operation allocates: room for one copy of a message, and a wait
+	 * node per branch for pipec_port_wait_demand. NULL otherwise. */
+	void *copy;
+	waitnode *demand;
 };
 
 /* ---- shared between chan.c and run.c ---- */
@@ -174,26 +211,26 @@ typedef struct cancel_list {
 } cancel_list;
 
 /* Marks the stage cancelled and wakes it (false if it already was);
- * its receivers are then dropped by cancel_list_run. */
-void stage_cancel_one(pipec_stage *s, cancel_list *todo);
+ * its receivers are then dropped by pipec_cancel_list_run. */
+void pipec_stage_cancel_one(pipec_stage *s, cancel_list *todo);
 /* Cancels every queued stage: drops its receivers, which may queue more
  * (R9's ripple upstream). */
-void cancel_list_run(cancel_list *todo);
+void pipec_cancel_list_run(cancel_list *todo);
 /* Drops an endpoint; stages whose last output closed go on todo. */
-void tx_drop_into(pipec_tx *tx, cancel_list *todo);
-void rx_drop_into(pipec_rx *rx, cancel_list *todo);
+void pipec_tx_drop_into(pipec_tx *tx, cancel_list *todo);
+void pipec_rx_drop_into(pipec_rx *rx, cancel_list *todo);
 
 /* A channel with no endpoints, one reference (the caller's). */
-pipec_chan *chan_new(const pipec_chan_spec *spec);
-void chan_unref(pipec_chan *ch);
+pipec_chan *pipec_chan_new(const pipec_chan_spec *spec);
+void pipec_chan_unref(pipec_chan *ch);
 /* Endpoints on ch, owned by owner (may be NULL); take a reference. */
-pipec_tx *tx_new(pipec_chan *ch, pipec_stage *owner);
-pipec_rx *rx_new(pipec_chan *ch, pipec_stage *owner);
+pipec_tx *pipec_tx_new(pipec_chan *ch, pipec_stage *owner);
+pipec_rx *pipec_rx_new(pipec_chan *ch, pipec_stage *owner);
 /* Frees an endpoint object (after it was dropped). */
-void tx_free(pipec_tx *tx);
-void rx_free(pipec_rx *rx);
+void pipec_tx_free(pipec_tx *tx);
+void pipec_rx_free(pipec_rx *rx);
 /* At the start of a run: recount which senders have receivers. */
-void chan_count_open_outputs(pipec_chan *ch);
+void pipec_chan_count_open_outputs(pipec_chan *ch);
 
 /* Whether a stage is cancelled, alone (R9) or with its run (R10, R11).
  * False outside a run (s is NULL). */
@@ -217,7 +254,37 @@ static inline pipec_status closed_or_stopping(const pipec_stage *s,
 	return st;
 }
 
+/*
+ * Waits until a receiver is blocked on some channel of the n senders (all
+ * of one stage), with a wait node per sender: PIPEC_OK, or PIPEC_CLOSED
+ * once none has a receiver, PIPEC_CANCELLED, PIPEC_TIMEDOUT.
+ */
+pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
+                                   waitnode *nodes, pipec_time deadline);
+
+/* Why the tables of pl cannot build a run (a generator's mistake), or
+ * NULL. The text is the calling thread's, valid until its next call of
+ * this or pipec_params_check(). */
+const char *pipec_tables_check(const pipec_pipeline_desc *pl);
+
 /* Small helpers. */
 char *pipec_strdup(const char *s);
+
+#pragma GCC visibility pop
+
+/*
+ * The runtime's test build (-DPIPEC_FAULTS, for tests/runtime/
+ * test_nomem.c) sends every allocation through hooks that the test
+ * defines, counts, and can make fail.
+ */
+#ifdef PIPEC_FAULTS
+#include <stdlib.h>
+void *pipec_fault_malloc(size_t size);
+void *pipec_fault_calloc(size_t n, size_t size);
+void pipec_fault_free(void *p);
+#define malloc(size)    pipec_fault_malloc(size)
+#define calloc(n, size) pipec_fault_calloc(n, size)
+#define free(p)         pipec_fault_free(p)
+#endif
 
 #endif

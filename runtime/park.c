@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-bool parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
+bool pipec_parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
 {
 	struct timespec ts, *tsp = NULL;
 	if (deadline != PIPEC_FOREVER) {
@@ -40,7 +40,7 @@ bool parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
 	return true;
 }
 
-void parker_wake(pipec_parker *p)
+void pipec_parker_wake(pipec_parker *p)
 {
 	atomic_fetch_add(&p->seq, 1);
 	if (atomic_load(&p->sleeping) > 0)
@@ -48,7 +48,7 @@ void parker_wake(pipec_parker *p)
 		        INT_MAX, NULL, NULL, 0);
 }
 
-pipec_parker *parker_self(void)
+pipec_parker *pipec_parker_self(void)
 {
 	static _Thread_local pipec_parker self = PIPEC_PARKER_INIT;
 	return &self;

@@ -4,9 +4,10 @@
  *
  * A parker is an event counter owned by one thread (a stage, a standalone
  * thread, or the thread waiting for a run). The owner reads a token with
- * parker_token(), checks its condition, and sleeps with parker_wait() only
- * if nobody has called parker_wake() since the token was read: no wake-up
- * is lost, and spurious returns are allowed (callers recheck).
+ * pipec_parker_token(), checks its condition, and sleeps with
+ * pipec_parker_wait() only if nobody has called pipec_parker_wake() since
+ * the token was read: no wake-up is lost, and spurious returns are allowed
+ * (callers recheck).
  *
  * On Linux this is a futex on the counter: a wake costs one atomic add, and
  * a system call only when the owner is actually asleep. Channel code never
@@ -22,6 +23,8 @@
 
 #include "pipec.h"
 
+#pragma GCC visibility push(hidden) /* not exported (see internal.h) */
+
 typedef struct pipec_parker {
 	_Atomic uint32_t seq;      /* bumped by every wake */
 	_Atomic uint32_t sleeping; /* > 0 while the owner may be asleep */
@@ -32,20 +35,22 @@ typedef struct pipec_parker {
 		0, 0                                                           \
 	}
 
-static inline uint32_t parker_token(pipec_parker *p)
+static inline uint32_t pipec_parker_token(pipec_parker *p)
 {
 	return atomic_load(&p->seq);
 }
 
 /* Sleeps until a wake after token was read, or until deadline
  * (PIPEC_FOREVER: none). Returns false only if the deadline passed. */
-bool parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline);
+bool pipec_parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline);
 
 /* Wakes the owner if it sleeps (or makes its next wait return at once).
  * Async-signal-safe. */
-void parker_wake(pipec_parker *p);
+void pipec_parker_wake(pipec_parker *p);
 
 /* The calling thread's own parker, for endpoints used outside a run. */
-pipec_parker *parker_self(void);
+pipec_parker *pipec_parker_self(void);
+
+#pragma GCC visibility pop
 
 #endif

@@ -316,14 +316,14 @@ int pipec_stage_fail(pipec_stage *self, int code, const char *fmt, ...)
  * enum, tag_size bytes at tag_offset) says which variant they hold.
  */
 typedef struct pipec_msg_type {
-	const char *name;             /* "Num", for messages */
-	size_t size;                  /* sizeof(Num) */
-	size_t tag_offset;            /* offsetof(Num, tag) */
-	size_t tag_size;              /* sizeof(Num_tag): 1, 2, 4 or 8 */
-	const char *const *variants;  /* variant names, indexed by tag */
-	unsigned nvariants;           /* at most PIPEC_MAX_VARIANTS */
-	pipec_drop_fn drop;           /* frees what a message owns; NULL:
-	                                 messages own nothing (ctx is NULL) */
+	const char *name;            /* "Num", for messages */
+	size_t size;                 /* sizeof(Num) */
+	size_t tag_offset;           /* offsetof(Num, tag) */
+	size_t tag_size;             /* sizeof(Num_tag): 1, 2, 4 or 8 */
+	const char *const *variants; /* variant names, indexed by tag */
+	unsigned nvariants;          /* at most PIPEC_MAX_VARIANTS */
+	pipec_drop_fn drop;          /* frees what a message owns; NULL:
+	                                messages own nothing (ctx is NULL) */
 	void (*copy)(void *dst, const void *src); /* a copy owning its own
 	                                 payload, for broadcast; NULL: the
 	                                 bytes are the copy */
@@ -346,9 +346,12 @@ typedef struct pipec_port pipec_port;
  * type's copy hook; the last open branch gets msg itself) and the result is
  * PIPEC_OK if any branch took it; a copy no branch took is destroyed.
  * With variant checks on (see pipec_pipeline_desc.checks), a message whose
- * variant the port does not accept aborts the program with a message naming
- * the pipeline, the stage, the port and its line in the .pipe file (R1).
- * Statuses as for pipec_send(), pipec_try_send() and pipec_send_until().
+ * variant the port does not accept aborts the program with one line naming
+ * the program (pipec_main's argv[0], else the pipeline), the .pipe file and
+ * the port's line, the stage instance, the port and the variants (R1).
+ * Statuses as for pipec_send(), pipec_try_send() and pipec_send_until();
+ * PIPEC_EINVAL (nothing destroyed) for a NULL port or message, or an in
+ * port.
  */
 pipec_status pipec_port_send(pipec_port *port, void *msg);
 pipec_status pipec_port_try_send(pipec_port *port, void *msg);
@@ -358,7 +361,7 @@ pipec_status pipec_port_send_until(pipec_port *port, void *msg,
 /*
  * Receives from an in port into msg, which then belongs to the caller.
  * Variant checks as for send. Statuses as for pipec_recv(),
- * pipec_try_recv() and pipec_recv_until().
+ * pipec_try_recv() and pipec_recv_until(); PIPEC_EINVAL for an out port.
  */
 pipec_status pipec_port_recv(pipec_port *port, void *msg);
 pipec_status pipec_port_try_recv(pipec_port *port, void *msg);
@@ -371,15 +374,17 @@ pipec_status pipec_port_recv_until(pipec_port *port, void *msg,
  * port objects of any pointer type (a typed Num_in *const[] in generated
  * code): they are read as bytes, which all object pointers share. On
  * PIPEC_OK the chosen element is copied to *from (a pointer of the same
- * type). Closed ports are skipped; PIPEC_CLOSED once all are. Statuses as
- * for pipec_select_until(); PIPEC_EINVAL for n out of range.
+ * type). Closed ports (and NULL elements) are skipped; PIPEC_CLOSED once
+ * all are. Statuses as for pipec_select_until(); PIPEC_EINVAL for n out
+ * of range, an out port, or ports of several stages. Never allocates.
  */
 pipec_status pipec_port_select_until(const void *ports, size_t n, void *msg,
                                      void *from, pipec_time deadline);
 
 /*
  * Waits for demand on an out port (R13): PIPEC_OK once a receiver of some
- * branch is waiting. Statuses as for pipec_wait_demand_until().
+ * branch is waiting; PIPEC_CLOSED once no branch has a receiver. Statuses
+ * as for pipec_wait_demand_until(); PIPEC_EINVAL for an in port.
  */
 pipec_status pipec_port_wait_demand(pipec_port *port);
 pipec_status pipec_port_wait_demand_until(pipec_port *port,
@@ -441,13 +446,12 @@ enum {
 #define PIPEC_MAX_REPLICAS 1000000
 
 typedef struct pipec_param_desc {
-	const char *name;       /* the flag is --name; '-' may stand for '_' */
+	const char *name; /* the flag is --name; '-' may stand for '_' */
 	pipec_param_type type;
-	size_t offset;          /* of its field in the params struct */
-	const char *def;        /* the default as written, for --help */
-	const char *help;       /* its description (the .pipe comment), or
-	                           NULL */
-	unsigned use;           /* PIPEC_PARAM_REPLICAS | _CAPACITY bits */
+	size_t offset;    /* of its field in the params struct */
+	const char *def;  /* the default as written, for --help */
+	const char *help; /* its description (the .pipe comment), or NULL */
+	unsigned use;     /* PIPEC_PARAM_REPLICAS | _CAPACITY bits */
 } pipec_param_desc;
 
 /* A capacity or replica count: a literal, or an integer parameter's value
@@ -464,20 +468,20 @@ typedef struct pipec_chan_desc {
 } pipec_chan_desc;
 
 typedef struct pipec_port_desc {
-	const char *name;           /* as declared in the stage */
-	bool out;                   /* an out port (else in) */
+	const char *name; /* as declared in the stage */
+	bool out;         /* an out port (else in) */
 	const pipec_msg_type *type;
-	uint64_t mask;              /* bit v: variant v accepted */
-	const unsigned *chans;      /* channel indices: one for an in port;
-	                               one per branch for an out port */
+	uint64_t mask;         /* bit v: variant v accepted */
+	const unsigned *chans; /* channel indices: one for an in port;
+	                          one per branch for an out port */
 	unsigned nchans;
-	unsigned line;              /* of the port in the .pipe file */
+	unsigned line; /* of the port in the .pipe file */
 } pipec_port_desc;
 
 /* What one stage instance's body is given. */
 typedef struct pipec_stage_args {
-	const void *params;   /* the run's parameters (its own copy) */
-	int replica;          /* 0 .. replicas - 1 */
+	const void *params; /* the run's parameters (its own copy) */
+	int replica;        /* 0 .. replicas - 1 */
 	int replicas;
 	pipec_port *const *ports; /* in the order of the stage's port table */
 } pipec_stage_args;
@@ -486,18 +490,18 @@ typedef struct pipec_stage_args {
 typedef int (*pipec_entry_fn)(pipec_stage *self, const pipec_stage_args *args);
 
 typedef struct pipec_stage_desc {
-	const char *name;     /* instances are named "name[replica]" */
+	const char *name; /* instances are named "name[replica]" */
 	pipec_entry_fn entry;
 	pipec_count replicas; /* a literal 1 for a single instance */
 	const pipec_port_desc *ports;
 	unsigned nports;
-	unsigned line;        /* of the stage in the .pipe file */
+	unsigned line; /* of the stage in the .pipe file */
 } pipec_stage_desc;
 
 typedef struct pipec_pipeline_desc {
-	const char *name;     /* the pipeline's name */
-	const char *file;     /* the .pipe file, as named to pipec */
-	size_t params_size;   /* sizeof the params struct */
+	const char *name;   /* the pipeline's name */
+	const char *file;   /* the .pipe file, as named to pipec */
+	size_t params_size; /* sizeof the params struct */
 	void (*params_init)(void *params); /* fills in the defaults */
 	const pipec_param_desc *params;
 	unsigned nparams;
@@ -505,8 +509,8 @@ typedef struct pipec_pipeline_desc {
 	unsigned nchans;
 	const pipec_stage_desc *stages;
 	unsigned nstages;
-	bool checks;          /* variant checks (R1): PIPEC_CHECKS where the
-	                         tables are compiled */
+	bool checks; /* variant checks (R1): PIPEC_CHECKS where the
+	                tables are compiled */
 } pipec_pipeline_desc;
 
 /* Whether code compiled here wants variant checks: on unless NDEBUG. */
@@ -519,8 +523,9 @@ typedef struct pipec_pipeline_desc {
 /*
  * NULL if params (a params struct of pl) can build the pipeline, else why
  * not, e.g. "workers must be at least 1" (a parameter used as a replica
- * count out of range, or one used as a capacity negative). The text is
- * the calling thread's, valid until its next call.
+ * count out of range, or one used as a capacity negative), or what is
+ * wrong with the tables themselves. The text is the calling thread's,
+ * valid until its next call.
  */
 const char *pipec_params_check(const pipec_pipeline_desc *pl,
                                const void *params);
@@ -548,6 +553,8 @@ const void *pipec_run_params(const pipec_run *run);
  * ends the process at once, status 130), prints what went wrong prefixed
  * with argv[0], and returns the exit status: 0 done, 1 a stage failed or
  * the run could not be built, 2 bad usage, 124 timed out, 130 interrupted.
+ * SIGINT's handler can reach the run only through static state: one
+ * pipec_main runs at a time in a process.
  */
 int pipec_main(const pipec_pipeline_desc *pl, int argc, char **argv);
 

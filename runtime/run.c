@@ -39,24 +39,24 @@ static void signal_cancel_fd(pipec_stage *s)
 	pthread_mutex_unlock(&s->fd_mu);
 }
 
-void stage_cancel_one(pipec_stage *s, cancel_list *todo)
+void pipec_stage_cancel_one(pipec_stage *s, cancel_list *todo)
 {
 	if (atomic_exchange(&s->cancelled, true))
 		return;
-	parker_wake(&s->parker);
+	pipec_parker_wake(&s->parker);
 	signal_cancel_fd(s);
 	s->cancel_next = todo->head;
 	todo->head = s;
 }
 
-void cancel_list_run(cancel_list *todo)
+void pipec_cancel_list_run(cancel_list *todo)
 {
 	pipec_stage *s;
 	while ((s = todo->head)) {
 		todo->head = s->cancel_next;
 		for (pipec_rx *rx = atomic_load(&s->rxs); rx;
 		     rx = rx->stage_next)
-			rx_drop_into(rx, todo);
+			pipec_rx_drop_into(rx, todo);
 	}
 }
 
@@ -67,8 +67,8 @@ static void cancel_all(pipec_run *run)
 	atomic_store(&run->stopping, true);
 	cancel_list todo = {NULL};
 	for (pipec_stage *s = run->stages; s; s = s->next)
-		stage_cancel_one(s, &todo);
-	cancel_list_run(&todo);
+		pipec_stage_cancel_one(s, &todo);
+	pipec_cancel_list_run(&todo);
 }
 
 /* Records why the run ends, if nothing did before; true if this did. */
@@ -102,7 +102,7 @@ pipec_chan *pipec_run_chan(pipec_run *run, const pipec_chan_spec *spec)
 {
 	if (!run || run->state != RUN_NEW)
 		return NULL;
-	pipec_chan *ch = chan_new(spec);
+	pipec_chan *ch = pipec_chan_new(spec);
 	if (!ch)
 		return NULL;
 	if (run->chans_tail)
@@ -145,7 +145,7 @@ pipec_tx *pipec_stage_tx(pipec_stage *stage, pipec_chan *chan)
 {
 	if (!stage || !chan || stage->run->state != RUN_NEW)
 		return NULL;
-	pipec_tx *tx = tx_new(chan, stage);
+	pipec_tx *tx = pipec_tx_new(chan, stage);
 	if (tx)
 		stage->noutputs++;
 	return tx;
@@ -155,7 +155,7 @@ pipec_rx *pipec_stage_rx(pipec_stage *stage, pipec_chan *chan)
 {
 	if (!stage || !chan || stage->run->state != RUN_NEW)
 		return NULL;
-	return rx_new(chan, stage);
+	return pipec_rx_new(chan, stage);
 }
 
 void pipec_run_set_deadline(pipec_run *run, pipec_time deadline)
@@ -188,10 +188,10 @@ static void stage_drop_all(pipec_stage *s)
 {
 	cancel_list todo = {NULL};
 	for (pipec_tx *tx = atomic_load(&s->txs); tx; tx = tx->stage_next)
-		tx_drop_into(tx, &todo);
+		pipec_tx_drop_into(tx, &todo);
 	for (pipec_rx *rx = atomic_load(&s->rxs); rx; rx = rx->stage_next)
-		rx_drop_into(rx, &todo);
-	cancel_list_run(&todo);
+		pipec_rx_drop_into(rx, &todo);
+	pipec_cancel_list_run(&todo);
 }
 
 static void stage_finished(pipec_stage *s)
@@ -199,7 +199,7 @@ static void stage_finished(pipec_stage *s)
 	stage_drop_all(s);
 	pipec_run *run = s->run;
 	if (atomic_fetch_sub(&run->live, 1) == 1)
-		parker_wake(&run->parker);
+		pipec_parker_wake(&run->parker);
 }
 
 static void *stage_main(void *arg)
@@ -224,12 +224,12 @@ pipec_status pipec_run_start(pipec_run *run)
 	for (pipec_stage *s = run->stages; s; s = s->next)
 		atomic_store(&s->outputs_open, 0);
 	for (pipec_chan *ch = run->chans; ch; ch = ch->run_next)
-		chan_count_open_outputs(ch);
+		pipec_chan_count_open_outputs(ch);
 	cancel_list todo = {NULL};
 	for (pipec_stage *s = run->stages; s; s = s->next)
 		if (s->noutputs > 0 && atomic_load(&s->outputs_open) == 0)
-			stage_cancel_one(s, &todo);
-	cancel_list_run(&todo);
+			pipec_stage_cancel_one(s, &todo);
+	pipec_cancel_list_run(&todo);
 
 	atomic_store(&run->live, (int)run->nstages);
 	for (pipec_stage *s = run->stages; s; s = s->next) {
@@ -259,7 +259,7 @@ pipec_status pipec_run_wait(pipec_run *run)
 
 	bool cancelled = false, expired = false;
 	for (;;) {
-		uint32_t tok = parker_token(&run->parker);
+		uint32_t tok = pipec_parker_token(&run->parker);
 		if (atomic_load(&run->live) == 0)
 			break;
 		if (!cancelled && atomic_load(&run->cancel_requested)) {
@@ -273,8 +273,8 @@ pipec_status pipec_run_wait(pipec_run *run)
 			set_cause(run, CAUSE_DEADLINE);
 			cancel_all(run);
 		}
-		parker_wait(&run->parker, tok,
-		            expired ? PIPEC_FOREVER : run->deadline);
+		pipec_parker_wait(&run->parker, tok,
+		                  expired ? PIPEC_FOREVER : run->deadline);
 	}
 	for (pipec_stage *s = run->stages; s; s = s->next)
 		if (s->started)
@@ -311,7 +311,7 @@ void pipec_run_cancel(pipec_run *run)
 	if (!run)
 		return;
 	atomic_store(&run->cancel_requested, true);
-	parker_wake(&run->parker);
+	pipec_parker_wake(&run->parker);
 }
 
 const pipec_error *pipec_run_error(const pipec_run *run)
@@ -334,13 +334,13 @@ void pipec_run_free(pipec_run *run)
 		pipec_tx *tx = atomic_load(&s->txs);
 		while (tx) {
 			pipec_tx *n = tx->stage_next;
-			tx_free(tx);
+			pipec_tx_free(tx);
 			tx = n;
 		}
 		pipec_rx *rx = atomic_load(&s->rxs);
 		while (rx) {
 			pipec_rx *n = rx->stage_next;
-			rx_free(rx);
+			pipec_rx_free(rx);
 			rx = n;
 		}
 		if (s->cancel_fd >= 0)
@@ -354,9 +354,11 @@ void pipec_run_free(pipec_run *run)
 	pipec_chan *ch = run->chans;
 	while (ch) {
 		pipec_chan *next = ch->run_next;
-		chan_unref(ch);
+		pipec_chan_unref(ch);
 		ch = next;
 	}
+	free(run->params);
+	free(run->tables_mem);
 	pthread_mutex_destroy(&run->mu);
 	free(run->name);
 	free(run);

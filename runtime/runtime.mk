@@ -1,12 +1,41 @@
-# runtime/runtime.mk - the runtime library, $(O)/libpipec.a.
+# runtime/runtime.mk - the runtime library: $(O)/libpipec.a, and the shared
+# $(O)/libpipec.so.X.Y.Z (soname libpipec.so.X) with its two links.
+#
+# The objects are built position-independent, so that one set serves both.
+# The shared library exports the pipec_ names of pipec.h and nothing else:
+# internal.h hides the library's own functions, and runtime/libpipec.map
+# keeps every other name local.
 
 RUNTIME_SRC := $(wildcard runtime/*.c)
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(O)/%.o)
 RUNTIME_LIB := $(O)/libpipec.a
 
-ALL += $(RUNTIME_LIB)
+RUNTIME_VERSION := $(shell sed -n \
+	's/^\#define PIPEC_VERSION_STRING *"\(.*\)"/\1/p' runtime/pipec.h)
+RUNTIME_SONAME := libpipec.so.$(firstword $(subst ., ,$(RUNTIME_VERSION)))
+RUNTIME_SO := $(O)/libpipec.so.$(RUNTIME_VERSION)
+RUNTIME_SO_LINKS := $(O)/$(RUNTIME_SONAME) $(O)/libpipec.so
+
+ALL += $(RUNTIME_LIB) $(RUNTIME_SO) $(RUNTIME_SO_LINKS)
+
+# The flags are set here: objects built before a change to them go.
+$(RUNTIME_OBJ): ALL_CFLAGS += -fPIC
+$(RUNTIME_OBJ): runtime/runtime.mk
 
 $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+# -Bsymbolic-functions: the library's calls to its own functions (a port
+# send to pipec_send) go straight there, not through the PLT.
+$(RUNTIME_SO): $(RUNTIME_OBJ) runtime/libpipec.map
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(RUNTIME_SONAME) \
+		-Wl,--version-script,runtime/libpipec.map \
+		-Wl,-Bsymbolic-functions -o $@ $(RUNTIME_OBJ) $(LDLIBS)
+
+$(O)/$(RUNTIME_SONAME): $(RUNTIME_SO)
+	ln -sf $(notdir $<) $@
+$(O)/libpipec.so: $(O)/$(RUNTIME_SONAME)
+	ln -sf $(notdir $<) $@

@@ -7,10 +7,14 @@
 #include "rt_test.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,6 +136,97 @@ pipec_chan_spec tmsg_spec(const char *name, size_t cap, drop_log *log)
 	        .drop_ctx = log,
 	};
 	return spec;
+}
+
+/* ---- a tagged message type ---- */
+
+atomic_ulong vmsg_made, vmsg_copied, vmsg_freed, vmsg_dropped;
+
+static const char *const vmsg_variants[] = {"Generated", "Squared", "Merged"};
+
+static uint64_t *vmsg_block(uint32_t seq)
+{
+	uint64_t *b = malloc(sizeof *b);
+
+	if (b == NULL) {
+		fprintf(stderr, "out of memory\n");
+		abort();
+	}
+	*b = seq;
+	atomic_fetch_add(&vmsg_made, 1);
+	return b;
+}
+
+static void vmsg_drop_hook(void *msg, void *ctx)
+{
+	vmsg *m = msg;
+
+	(void)ctx;
+	free(m->heap);
+	m->heap = NULL;
+	atomic_fetch_add(&vmsg_dropped, 1);
+}
+
+static void vmsg_copy_hook(void *dst, const void *src)
+{
+	const vmsg *s = src;
+	vmsg *d = dst;
+
+	*d = *s;
+	d->heap = vmsg_block(s->seq);
+	atomic_fetch_add(&vmsg_copied, 1);
+}
+
+const pipec_msg_type vmsg_type = {
+        .name = "Num",
+        .size = sizeof(vmsg),
+        .tag_offset = offsetof(vmsg, tag),
+        .tag_size = sizeof(uint32_t),
+        .variants = vmsg_variants,
+        .nvariants = V_COUNT,
+        .drop = vmsg_drop_hook,
+        .copy = vmsg_copy_hook,
+};
+
+const pipec_msg_type vmsg_plain_type = {
+        .name = "Num",
+        .size = sizeof(vmsg),
+        .tag_offset = offsetof(vmsg, tag),
+        .tag_size = sizeof(uint32_t),
+        .variants = vmsg_variants,
+        .nvariants = V_COUNT,
+};
+
+vmsg vmsg_make(uint32_t tag, uint32_t seq)
+{
+	vmsg m = {.tag = tag, .seq = seq, .heap = vmsg_block(seq)};
+	return m;
+}
+
+vmsg vmsg_plain(uint32_t tag, uint32_t seq)
+{
+	vmsg m = {.tag = tag, .seq = seq, .heap = NULL};
+	return m;
+}
+
+bool vmsg_ok(const vmsg *m)
+{
+	return m->heap != NULL && *m->heap == m->seq;
+}
+
+void vmsg_free(vmsg *m)
+{
+	if (m->heap == NULL)
+		return;
+	free(m->heap);
+	m->heap = NULL;
+	atomic_fetch_add(&vmsg_freed, 1);
+}
+
+long vmsg_live(void)
+{
+	return (long)atomic_load(&vmsg_made) - (long)atomic_load(&vmsg_freed) -
+	       (long)atomic_load(&vmsg_dropped);
 }
 
 /* ---- time, waiting, the watchdog ---- */
@@ -300,6 +395,136 @@ int rt_wait_threads(int want, long ms)
 		n = rt_thread_count();
 	}
 	return n;
+}
+
+/* ---- a test program run again as a child ---- */
+
+static const char *self_path;
+
+void rt_set_self(const char *argv0)
+{
+	self_path = argv0;
+}
+
+/* An unlinked temporary file, open for reading and writing. */
+static FILE *temp_file(void)
+{
+	FILE *f = tmpfile();
+
+	if (f == NULL) {
+		perror("tmpfile");
+		abort();
+	}
+	return f;
+}
+
+void rt_child_start(rt_child *c, const char *const args[])
+{
+	size_t n = 0;
+	const char **argv;
+
+	while (args[n] != NULL)
+		n++;
+	argv = calloc(n + 2, sizeof *argv);
+	if (argv == NULL || self_path == NULL)
+		abort();
+	argv[0] = self_path;
+	memcpy(argv + 1, args, n * sizeof *argv);
+	memset(c, 0, sizeof *c);
+	c->out_file = temp_file();
+	c->err_file = temp_file();
+	c->out_fd = fileno(c->out_file);
+	c->err_fd = fileno(c->err_file);
+	fflush(stdout);
+	fflush(stderr);
+	c->pid = fork();
+	if (c->pid < 0) {
+		perror("fork");
+		abort();
+	}
+	if (c->pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+
+		if (in < 0 || dup2(in, 0) < 0 || dup2(c->out_fd, 1) < 0 ||
+		    dup2(c->err_fd, 2) < 0)
+			_exit(126);
+		execv(self_path, (char *const *)argv);
+		_exit(127);
+	}
+	free(argv);
+}
+
+/* The whole text of fd (NUL-terminated, malloc'd). */
+static char *read_fd(int fd)
+{
+	struct stat st;
+	char *text;
+	ssize_t n;
+
+	if (fstat(fd, &st) != 0)
+		abort();
+	text = malloc((size_t)st.st_size + 1);
+	if (text == NULL)
+		abort();
+	n = pread(fd, text, (size_t)st.st_size, 0);
+	text[n > 0 ? n : 0] = '\0';
+	return text;
+}
+
+bool rt_child_wait_out(rt_child *c, const char *text, long ms)
+{
+	for (long i = 0; i <= ms; i++) {
+		char *out = read_fd(c->out_fd);
+		bool found = strstr(out, text) != NULL;
+
+		free(out);
+		if (found)
+			return true;
+		rt_sleep_ms(1);
+	}
+	return false;
+}
+
+bool rt_child_wait(rt_child *c, long ms)
+{
+	for (long i = 0; i <= ms && !c->ended; i++) {
+		pid_t r = waitpid(c->pid, &c->status, WNOHANG);
+
+		if (r == c->pid)
+			c->ended = true;
+		else if (r < 0 && errno != EINTR)
+			abort();
+		else if (i < ms)
+			rt_sleep_ms(1);
+	}
+	free(c->out);
+	free(c->err);
+	c->out = read_fd(c->out_fd);
+	c->err = read_fd(c->err_fd);
+	return c->ended;
+}
+
+int rt_child_code(const rt_child *c)
+{
+	if (WIFEXITED(c->status))
+		return WEXITSTATUS(c->status);
+	if (WIFSIGNALED(c->status))
+		return 1000 + WTERMSIG(c->status);
+	return -1;
+}
+
+void rt_child_free(rt_child *c)
+{
+	if (!c->ended) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, &c->status, 0);
+		c->ended = true;
+	}
+	fclose(c->out_file);
+	fclose(c->err_file);
+	free(c->out);
+	free(c->err);
+	c->out = c->err = NULL;
 }
 
 /* ---- run statistics ---- */

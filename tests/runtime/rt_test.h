@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "pipec.h"
 
@@ -68,6 +70,38 @@ unsigned drop_log_seen(drop_log *log, size_t seq);
 /* A spec for tmsg channels with tmsg_drop and log. */
 pipec_chan_spec tmsg_spec(const char *name, size_t cap, drop_log *log);
 
+/* ---- a tagged message type for ports and tables (R1, R7) ---- */
+
+/* The variants of vmsg, as a pipeline's message "Num". */
+enum { V_GENERATED, V_SQUARED, V_MERGED, V_COUNT };
+#define V_BIT(v) (UINT64_C(1) << (v))
+
+typedef struct vmsg {
+	uint32_t tag;   /* V_GENERATED, V_SQUARED or V_MERGED */
+	uint32_t seq;   /* a number chosen by the sender */
+	uint64_t *heap; /* malloc'd, holds seq; NULL for vmsg_plain_type */
+} vmsg;
+
+/* "Num" with a drop hook and a copy hook that count what they do. */
+extern const pipec_msg_type vmsg_type;
+/* The same without hooks: its messages own nothing (heap is NULL). */
+extern const pipec_msg_type vmsg_plain_type;
+
+/* Heap blocks made (by vmsg_make or the copy hook), copies made, and
+ * blocks freed by a receiver (vmsg_free) or by the drop hook. */
+extern atomic_ulong vmsg_made, vmsg_copied, vmsg_freed, vmsg_dropped;
+
+/* A message owning a fresh heap block (vmsg_type). */
+vmsg vmsg_make(uint32_t tag, uint32_t seq);
+/* A message owning nothing (vmsg_plain_type). */
+vmsg vmsg_plain(uint32_t tag, uint32_t seq);
+/* True if m's heap block holds its seq. */
+bool vmsg_ok(const vmsg *m);
+/* The receiver's part: frees what m owns. */
+void vmsg_free(vmsg *m);
+/* vmsg_made - vmsg_freed - vmsg_dropped: blocks still owned somewhere. */
+long vmsg_live(void);
+
 /* ---- time, waiting, the watchdog ---- */
 
 void rt_sleep_ms(long ms);
@@ -111,6 +145,34 @@ int rt_fd_count(void);
 /* Polls until the thread count is at most want (joined threads may stay
  * listed for a moment); returns the last count seen. */
 int rt_wait_threads(int want, long ms);
+
+/* ---- a test program run again as a child (exit statuses, output) ---- */
+
+/* The test program's path, from its main's argv[0]; call first. */
+void rt_set_self(const char *argv0);
+
+typedef struct rt_child {
+	pid_t pid;
+	FILE *out_file;     /* unlinked files holding its stdout, */
+	FILE *err_file;     /* and its stderr */
+	int out_fd, err_fd; /* their descriptors */
+	bool ended;         /* reaped: status is set */
+	int status;         /* from waitpid, once it ended */
+	char *out, *err;    /* their text, read by rt_child_wait */
+} rt_child;
+
+/* Runs "SELF args..." (args ends with NULL) with empty stdin and its
+ * stdout and stderr captured. */
+void rt_child_start(rt_child *c, const char *const args[]);
+/* Polls until the child's stdout holds text, or ms pass. */
+bool rt_child_wait_out(rt_child *c, const char *text, long ms);
+/* Waits up to ms for the child to end; true if it did. Reads what it
+ * has written so far either way. */
+bool rt_child_wait(rt_child *c, long ms);
+/* Its exit status, or 1000 + the signal that ended it. */
+int rt_child_code(const rt_child *c);
+/* Kills the child if it still runs, and frees what c holds. */
+void rt_child_free(rt_child *c);
 
 /* ---- run statistics ---- */
 

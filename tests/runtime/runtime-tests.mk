@@ -10,7 +10,8 @@
 # PIPEC_STRESS_SEED picks the stress seed and PIPEC_TEST_SLOW multiplies
 # the watchdogs' limits.
 
-RT_TEST_NAMES := test_channel test_run test_lifetime test_stress
+RT_TEST_NAMES := test_channel test_run test_lifetime test_stress test_port \
+	test_build test_driver
 RT_TEST_DIR := $(O)/tests/runtime
 RT_TEST_BINS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%)
 RT_TEST_OBJS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%.o) $(RT_TEST_DIR)/rt_test.o
@@ -21,6 +22,21 @@ $(RT_TEST_BINS): $(RT_TEST_DIR)/%: $(RT_TEST_DIR)/%.o \
 		$(RT_TEST_DIR)/rt_test.o $(RUNTIME_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(RT_TEST_DIR)/rt_test.o \
 		$(RUNTIME_LIB) -lcmocka $(LDLIBS)
+
+# test_nomem links the runtime's test build: the same sources compiled
+# with -DPIPEC_FAULTS, whose allocations go through the test's hooks.
+RT_FAULT_DIR := $(RT_TEST_DIR)/faults
+RT_FAULT_OBJS := $(RUNTIME_SRC:runtime/%.c=$(RT_FAULT_DIR)/%.o)
+RT_TEST_BINS += $(RT_TEST_DIR)/test_nomem
+
+$(RT_FAULT_DIR)/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPIPEC_FAULTS -c $< -o $@
+
+$(RT_TEST_DIR)/test_nomem.o: ALL_CFLAGS += -Iruntime
+$(RT_TEST_DIR)/test_nomem: $(RT_TEST_DIR)/test_nomem.o \
+		$(RT_TEST_DIR)/rt_test.o $(RT_FAULT_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 # ThreadSanitizer slows thread creation most: fewer runs keep the suite
 # near a minute on two cores (an explicit setting in the environment wins).
@@ -38,6 +54,37 @@ test-runtime: $(RT_TEST_BINS)
 	done; \
 	if [ $$fail = 0 ]; then echo "test-runtime: all passed"; \
 	else echo "test-runtime: FAILED"; exit 1; fi
+
+# Symbol hygiene: the library defines pipec_ names only, and the shared
+# library exports only those of pipec.h. The checker must also catch a
+# stray name: it is run on an archive holding one, and must fail.
+.PHONY: test-runtime-symbols
+TESTS += test-runtime-symbols
+
+test-runtime-symbols: $(RUNTIME_LIB) $(RUNTIME_SO)
+	@mkdir -p $(RT_TEST_DIR)
+	@printf 'int stray_name(void);\nint stray_name(void) { return 0; }\n' \
+		| $(CC) -x c -c - -o $(RT_TEST_DIR)/stray.o
+	@rm -f $(RT_TEST_DIR)/stray.a
+	@$(AR) rcs $(RT_TEST_DIR)/stray.a $(RT_TEST_DIR)/stray.o
+	@if tests/runtime/check-symbols.sh $(RT_TEST_DIR)/stray.a >/dev/null; \
+	then echo "test-runtime-symbols: a stray name went unnoticed"; \
+		exit 1; fi
+	@tests/runtime/check-symbols.sh $(RUNTIME_LIB) $(RUNTIME_SO) && \
+		echo "test-runtime-symbols: passed"
+
+# The shared library works: the port tests, linked against it.
+.PHONY: test-runtime-shared
+TESTS += test-runtime-shared
+
+$(RT_TEST_DIR)/test_port_shared: $(RT_TEST_DIR)/test_port.o \
+		$(RT_TEST_DIR)/rt_test.o $(RUNTIME_SO) $(RUNTIME_SO_LINKS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(RT_TEST_DIR)/test_port.o \
+		$(RT_TEST_DIR)/rt_test.o -L$(O) -lpipec -lcmocka $(LDLIBS)
+
+test-runtime-shared: $(RT_TEST_DIR)/test_port_shared
+	@echo "== $< (libpipec.so)"
+	@LD_LIBRARY_PATH=$(O) $<
 
 # The same programs under valgrind (memcheck, leaks are errors), scaled
 # down: valgrind runs one thread at a time, so an endless source feeding
