@@ -77,8 +77,9 @@ static void variant_refused(const pipec_port *port, uint64_t tag)
 	fprintf(f, "%s: ", run->prog ? run->prog : pl->name);
 	if (pl->file)
 		fprintf(f, "%s:%u: ", pl->file, port->desc->line);
-	fprintf(f, "stage '%s' port '%s' cannot %s ", port->stage->name,
-	        port->desc->name, port->out ? "send" : "receive");
+	fprintf(f, "pipeline '%s' stage '%s' port '%s' cannot %s ", pl->name,
+	        port->stage->name, port->desc->name,
+	        port->out ? "send" : "receive");
 	print_variant(f, type, tag);
 	fputs(" (it accepts ", f);
 	const char *sep = "";

@@ -1073,15 +1073,18 @@ static void test_r1_variant_checks_abort_with_one_line(void **state)
 	rt_child_free(&c);
 
 	expect_abort("send-squared",
-	             "checked: tests/checked.pipe:31: stage 'gen[0]' port "
+	             "checked: tests/checked.pipe:31: pipeline 'checked' "
+	             "stage 'gen[0]' port "
 	             "'nums' cannot send Num.Squared (it accepts "
 	             "Num.Generated)\n");
 	expect_abort("recv-merged",
-	             "checked: tests/checked.pipe:45: stage 'sink[0]' port "
+	             "checked: tests/checked.pipe:45: pipeline 'checked' "
+	             "stage 'sink[0]' port "
 	             "'nums' cannot receive Num.Merged (it accepts "
 	             "Num.Generated, Num.Squared)\n");
 	expect_abort("send-tag-9",
-	             "checked: tests/checked.pipe:31: stage 'gen[0]' port "
+	             "checked: tests/checked.pipe:31: pipeline 'checked' "
+	             "stage 'gen[0]' port "
 	             "'nums' cannot send a Num with tag 9 (it accepts "
 	             "Num.Generated)\n");
 }
