@@ -127,7 +127,8 @@ awk 'BEGIN {
 		for (f = 0; f < 100; f++) {
 			name = "big/d" d "/f" f ".txt"
 			for (l = 0; l < 30; l++)
-				print "line " l " of " name (l == 15 ? " needle" : "") > name
+				print "line " l " of " name \
+					(l == 15 ? " needle" : "") > name
 			close(name)
 		}
 	}
