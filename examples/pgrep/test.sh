@@ -6,6 +6,7 @@
 # that only a small part of it was read before the pipeline stopped.
 #
 # usage: examples/pgrep/test.sh PROGRAM [WRAPPER...]
+# (KEEP=1 in the environment keeps the work folder, to look into it)
 set -u
 
 prog=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
