@@ -88,12 +88,13 @@ cd "$dir" || exit 1
 # A read that fails, also for root (whom chmod does not stop): a link
 # that leads nowhere (open says ENOENT), a FIFO and a link to a folder
 # (refused: not regular files).
-# fails_naming TEXT: exit 1, nothing printed, a stage error naming TEXT.
+# fails_naming TEXT: exit 1, nothing printed, a stage error naming TEXT,
+# after the program's name as it was run.
 fails_naming() {
 	check "exit status 1" [ "$status" -eq 1 ]
 	check "nothing on stdout" [ ! -s "$dir/out" ]
 	check "a hash stage's error naming the file" grep -Eq \
-		"^digest: stage 'hash\[[0-9]+\]' failed \(code 1\): $1\$" "$dir/err"
+		"^$prog: stage 'hash\[[0-9]+\]' failed \(code 1\): $1\$" "$dir/err"
 }
 ln -s nowhere t/a/b/dangling
 run --root t
