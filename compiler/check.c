@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* ---- a name table (open addressing, in the arena) ---- */
 
 typedef struct Entry {
@@ -199,15 +201,6 @@ static void gen_name(Checker *ck, const char *cname, const char *what, Loc loc)
 	table_put(ck->a, &ck->gen_names, cname, g);
 }
 
-static char *upper(Checker *ck, const char *s)
-{
-	char *u = arena_strdup(ck->a, s);
-	for (char *q = u; *q; q++)
-		if (*q >= 'a' && *q <= 'z')
-			*q = (char)(*q - 'a' + 'A');
-	return u;
-}
-
 /* The functions and types generated for each message M, as M_<suffix>
  * (docs/generated-code.md): a variant V must not make the same names. */
 static const char *const message_suffixes[] = {
@@ -245,15 +238,18 @@ typedef struct Guess {
 	int dist;         /* its distance; only closer ones are taken */
 } Guess;
 
+/* Names longer than this are never guessed, nor offered as a guess. */
+#define GUESS_MAX_LEN 63
+
 /* Edit distance of a and b: insertions, deletions, substitutions and
- * swaps of two neighbours each count 1 (names up to 63 bytes; longer ones
- * are never near). */
+ * swaps of two neighbours each count 1 (names up to GUESS_MAX_LEN bytes;
+ * longer ones are never near). */
 static int distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return 64;
-	int rows[3][64]; /* rows i-2, i-1 and i, rotating */
+	if (la > GUESS_MAX_LEN || lb > GUESS_MAX_LEN)
+		return GUESS_MAX_LEN + 1;
+	int rows[3][GUESS_MAX_LEN + 1]; /* rows i-2, i-1 and i, rotating */
 	for (size_t j = 0; j <= lb; j++)
 		rows[1][j] = (int)j;
 	for (size_t i = 1; i <= la; i++) {
@@ -334,21 +330,6 @@ static bool same_count(const Count *a, const Count *b)
 	if (a->kind == COUNT_PARAM)
 		return strcmp(a->param, b->param) == 0;
 	return true;
-}
-
-static const char *count_text(Checker *ck, const Count *c)
-{
-	switch (c->kind) {
-	case COUNT_NONE:
-		return "0";
-	case COUNT_LIT:
-		return arena_printf(ck->a, "%lld", c->value);
-	case COUNT_PARAM:
-		return c->param;
-	case COUNT_UNBOUNDED:
-		return "*";
-	}
-	UNREACHABLE();
 }
 
 static bool is_integer_type(ParamType t)
@@ -529,7 +510,7 @@ static void check_message(Checker *ck, Message *m)
 		           "message '%s' has no variants; give it at least one",
 		           m->name);
 
-	const char *U = upper(ck, m->name);
+	const char *U = util_upper(ck->a, m->name);
 	Table seen = {0};
 	for (Variant *v = m->variants; v; v = v->next) {
 		if (v->index == CHECK_MAX_VARIANTS) {
@@ -553,7 +534,8 @@ static void check_message(Checker *ck, Message *m)
 		gen_name(ck, arena_printf(ck->a, "%s_%s", m->name, v->name),
 		         vwhat, v->loc);
 		gen_name(ck,
-		         arena_printf(ck->a, "%s_%s", U, upper(ck, v->name)),
+		         arena_printf(ck->a, "%s_%s", U,
+		                      util_upper(ck->a, v->name)),
 		         vwhat, v->loc);
 		if (v->kind != VK_EMPTY) {
 			gen_name(ck,
@@ -613,7 +595,7 @@ static void check_port_type(Checker *ck, Port *pt)
 	}
 	pt->msg = m;
 	if (!pt->variants) {
-		pt->mask = m->nvariants >= 64
+		pt->mask = m->nvariants >= CHECK_MAX_VARIANTS
 		                   ? UINT64_MAX
 		                   : (UINT64_C(1) << m->nvariants) - 1;
 		return;
@@ -635,7 +617,7 @@ static void check_port_type(Checker *ck, Port *pt)
 			continue;
 		}
 		r->resolved = v;
-		if (v->index >= 64)
+		if (v->index >= CHECK_MAX_VARIANTS)
 			continue;
 		uint64_t bit = UINT64_C(1) << v->index;
 		if (pt->mask & bit) {
@@ -949,8 +931,8 @@ static void merge_replicas(Checker *ck, Stage *s, EndRef *e)
 		diag_error(ck->d, e->replicas.loc,
 		           "stage '%s' is given %s replicas here but %s "
 		           "elsewhere",
-		           s->name, count_text(ck, &e->replicas),
-		           count_text(ck, &s->replicas));
+		           s->name, util_count_text(ck->a, &e->replicas, "0"),
+		           util_count_text(ck->a, &s->replicas, "0"));
 		diag_note(ck->d, s->replicas.loc, "first given here");
 	}
 }
@@ -1083,9 +1065,10 @@ static const char *variant_list(Checker *ck, const Message *m, uint64_t bits)
 	const char *text = "";
 	int total = 0, n = 0;
 	for (const Variant *v = m->variants; v; v = v->next)
-		total += v->index < 64 && (bits >> v->index & 1);
+		total +=
+		        v->index < CHECK_MAX_VARIANTS && (bits >> v->index & 1);
 	for (const Variant *v = m->variants; v; v = v->next) {
-		if (v->index >= 64 || !(bits >> v->index & 1))
+		if (v->index >= CHECK_MAX_VARIANTS || !(bits >> v->index & 1))
 			continue;
 		n++;
 		text = arena_printf(ck->a, "%s%s%s.%s", text,
@@ -1312,8 +1295,9 @@ static void build_channels(Checker *ck)
 			        ck->d, cl->cap.loc,
 			        "conflicting capacities for channel '%s': %s "
 			        "here, %s before",
-			        b->c->name, count_text(ck, &cl->cap),
-			        count_text(ck, b->cap));
+			        b->c->name,
+			        util_count_text(ck->a, &cl->cap, "0"),
+			        util_count_text(ck->a, b->cap, "0"));
 			diag_note(ck->d, b->cap_loc,
 			          "the capacity is first given here");
 		}

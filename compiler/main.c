@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "parse.h"
+#include "util.h"
 
 #define PIPEC_VERSION "0.1.0"
 
@@ -98,28 +99,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 	fputs(usage_line, stderr);
 	return EXIT_USAGE;
-}
-
-/* A malloc'd copy of path with its extension (after the last '.' of the
- * last component) replaced by ext, or ext appended if there is none. */
-static char *with_ext(const char *path, const char *ext)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(path, '.');
-	size_t keep = dot && (!slash || dot > slash + 1) ? (size_t)(dot - path)
-	                                                 : strlen(path);
-	char *s = malloc(keep + strlen(ext) + 1);
-	if (!s)
-		die("out of memory");
-	memcpy(s, path, keep);
-	strcpy(s + keep, ext);
-	return s;
-}
-
-static const char *base_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
 }
 
 /* Parses the command line; returns -1 to go on, or an exit code. */
@@ -452,7 +431,7 @@ static bool write_outputs(const Program *p, const Options *opt, Diag *d)
 	        .line_directives = !opt->no_line,
 	        .with_main = opt->with_main,
 	        .src_name = opt->input,
-	        .header_name = base_of(opt->out_h),
+	        .header_name = util_base_name(opt->out_h),
 	        .out_name = opt->out_c,
 	};
 	bool ok = true;
@@ -528,23 +507,19 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;
-	char *out_c = opt.out_c ? NULL : with_ext(base_of(opt.input), ".c");
-	if (out_c)
-		opt.out_c = out_c;
-	char *out_h = opt.out_h ? NULL : with_ext(opt.out_c, ".h");
-	if (out_h)
-		opt.out_h = out_h;
-	char *out_d = opt.out_d ? NULL : with_ext(opt.out_c, ".d");
-	if (out_d)
-		opt.out_d = out_d;
+	Arena arena = {0};
+	if (!opt.out_c)
+		opt.out_c =
+		        util_with_ext(&arena, util_base_name(opt.input), ".c");
+	if (!opt.out_h)
+		opt.out_h = util_with_ext(&arena, opt.out_c, ".h");
+	if (!opt.out_d)
+		opt.out_d = util_with_ext(&arena, opt.out_c, ".d");
 	if (!outputs_distinct(&opt)) {
-		free(out_c);
-		free(out_h);
-		free(out_d);
+		arena_free(&arena);
 		return EXIT_USAGE;
 	}
 
-	Arena arena = {0};
 	Src src = {0};
 	const char *term = getenv("TERM");
 	Diag diag = {
@@ -568,8 +543,5 @@ int main(int argc, char **argv)
 	}
 
 	arena_free(&arena);
-	free(out_c);
-	free(out_h);
-	free(out_d);
 	return diag.errors ? EXIT_INPUT : EXIT_OK;
 }
