@@ -1,13 +1,14 @@
 /*
  * check_names.c - what the checker's passes share about names and counts:
- * the names C reserves, the names the generated code derives (each one
- * registered, so that two things that would get the same C name are
- * reported), "did you mean" guesses for undefined names, and the checks
- * of capacities and replica counts.
+ * the names C reserves, the names the generated code derives (the rows
+ * of gen_names.h, each registered, so that two things that would get the
+ * same C name are reported), "did you mean" guesses for undefined names, and
+ * the checks of capacities and replica counts.
  */
 #include <string.h>
 
 #include "check_internal.h"
+#include "gen_names.h"
 #include "util.h"
 
 /* ---- names C reserves ---- */
@@ -60,136 +61,128 @@ void check_name(Checker *ck, const char *name, Loc loc, const char *what)
 
 /* What a generated C name belongs to, for clash messages. */
 typedef struct GenName {
-	const char *what;
-	Loc loc;
+	const char *role;  /* the row's: "the send function" */
+	const char *owner; /* "message 'Num'" */
+	Loc loc;           /* the owner's */
 } GenName;
 
 /* Registers a C name the generated code will define; reports a clash. */
-static void gen_name(Checker *ck, const char *cname, const char *what, Loc loc)
+static void gen_name(Checker *ck, const char *cname, const char *role,
+                     const char *owner, Loc loc)
 {
 	GenName *g = check_table_get(&ck->gen_names, cname);
-	if (g && strcmp(g->what, what) == 0 && g->loc.line == loc.line &&
+	if (g && strcmp(g->owner, owner) == 0 && g->loc.line == loc.line &&
 	    g->loc.col == loc.col) {
+		/* Only a variant's constructor and tag constant can meet. */
 		diag_error(ck->d, loc,
 		           "%s would give two things the same name '%s' in "
 		           "the generated C (a tag constant is the message and "
 		           "variant names in upper case); use a lower-case "
 		           "letter in one of them",
-		           what, cname);
+		           owner, cname);
 		return;
 	}
 	if (g) {
 		diag_error(ck->d, loc,
-		           "%s would be named '%s' in the generated C, like %s",
-		           what, cname, g->what);
-		diag_note(ck->d, g->loc, "%s is here", g->what);
+		           "%s of %s would be named '%s' in the generated C, "
+		           "like %s of %s",
+		           role, owner, cname, g->role, g->owner);
+		diag_note(ck->d, g->loc, "%s is here", g->owner);
 		return;
 	}
 	g = ARENA_NEW(ck->a, GenName);
-	g->what = what;
+	g->role = role;
+	g->owner = owner;
 	g->loc = loc;
 	check_table_put(ck->a, &ck->gen_names, cname, g);
 }
 
-/* The functions and types generated for each message M, as M_<suffix>
- * (docs/generated-code.md): a variant V must not make the same names. */
-static const char *const message_suffixes[] = {
-        "tag",          "in",          "out",        "send",       "recv",
-        "try_send",     "try_recv",    "send_until", "recv_until", "select",
-        "select_until", "wait_demand", "destroy",    "clone",      "tag_name",
-        "in_drop",      "out_drop",    "out_closed", "send_one_",  "send_how_",
-};
+/* Registers the names of every row of gen_names.h in scope (and in
+ * GEN_PAYLOAD too if payload), spelt with vars, for owner. */
+static void gen_rows(Checker *ck, GenScope scope, bool payload,
+                     const char *const vars[26], const char *owner, Loc loc)
+{
+	for (int id = 0; id < GN_COUNT; id++) {
+		const GenNameRow *row = &gen_name_rows[id];
+		if (row->scope == scope ||
+		    (payload && row->scope == GEN_PAYLOAD))
+			gen_name(ck, util_subst(ck->a, row->tmpl, vars),
+			         row->role, owner, loc);
+	}
+}
 
-/* The names generated once per pipeline P, as P_<suffix>. */
-static const char *const pipeline_suffixes[] = {
-        "params",       "params_init", "params_check", "pipeline",
-        "new",          "free",        "run",          "insts",
-        "add_chan",     "add_stage",   "usage",        "flag",
-        "value",        "usage_error", "on_sigint",    "sigint_run",
-        "sigint_seen",  "parse_int",   "parse_long",   "parse_size",
-        "parse_double", "parse_bool",  "parse_string",
-};
+/* The $-variables of gen_names.h's templates. */
+typedef struct GenVars {
+	const char *v[26];
+} GenVars;
 
-/* The names a stage body uses for other things than ports. */
-static const struct {
-	const char *name, *what;
-} body_names[] = {
-        {"self", "the stage instance"},
-        {"params", "the parameters"},
-        {"replica", "the instance's index"},
-        {"replicas", "the number of instances"},
-};
+static void set_var(GenVars *gv, char name, const char *value)
+{
+	gv->v[name - 'A'] = value;
+}
+
+/* $P and $Q, when the file has a pipeline. */
+static void pipeline_vars(Checker *ck, GenVars *gv)
+{
+	memset(gv, 0, sizeof(*gv));
+	if (ck->p->name) {
+		set_var(gv, 'P', ck->p->name);
+		set_var(gv, 'Q', util_upper(ck->a, ck->p->name));
+	}
+}
 
 void check_gen_pipeline(Checker *ck)
 {
-	const Program *p = ck->p;
-	for (size_t i = 0;
-	     i < sizeof(pipeline_suffixes) / sizeof(pipeline_suffixes[0]); i++)
-		gen_name(ck,
-		         arena_printf(ck->a, "%s_%s", p->name,
-		                      pipeline_suffixes[i]),
-		         arena_printf(ck->a, "pipeline '%s'", p->name),
-		         p->name_loc);
+	GenVars gv;
+	pipeline_vars(ck, &gv);
+	gen_rows(ck, GEN_PIPELINE, false, gv.v,
+	         arena_printf(ck->a, "pipeline '%s'", ck->p->name),
+	         ck->p->name_loc);
 }
 
 void check_gen_message(Checker *ck, const Message *m)
 {
-	const char *mwhat = arena_printf(ck->a, "message '%s'", m->name);
-	gen_name(ck, m->name, mwhat, m->loc);
-	if (ck->p->name)
-		gen_name(
-		        ck,
-		        arena_printf(ck->a, "%s_drop_%s", ck->p->name, m->name),
-		        mwhat, m->loc);
-	for (size_t i = 0;
-	     i < sizeof(message_suffixes) / sizeof(message_suffixes[0]); i++)
-		gen_name(ck,
-		         arena_printf(ck->a, "%s_%s", m->name,
-		                      message_suffixes[i]),
-		         mwhat, m->loc);
+	GenVars gv;
+	pipeline_vars(ck, &gv);
+	set_var(&gv, 'M', m->name);
+	set_var(&gv, 'U', util_upper(ck->a, m->name));
+	gen_rows(ck, GEN_MESSAGE, false, gv.v,
+	         arena_printf(ck->a, "message '%s'", m->name), m->loc);
 }
 
 void check_gen_variant(Checker *ck, const Message *m, const Variant *v)
 {
-	const char *vwhat =
-	        arena_printf(ck->a, "variant '%s.%s'", m->name, v->name);
-	gen_name(ck, arena_printf(ck->a, "%s_%s", m->name, v->name), vwhat,
+	GenVars gv;
+	pipeline_vars(ck, &gv);
+	set_var(&gv, 'M', m->name);
+	set_var(&gv, 'U', util_upper(ck->a, m->name));
+	set_var(&gv, 'V', v->name);
+	set_var(&gv, 'W', util_upper(ck->a, v->name));
+	gen_rows(ck, GEN_VARIANT, v->kind != VK_EMPTY, gv.v,
+	         arena_printf(ck->a, "variant '%s.%s'", m->name, v->name),
 	         v->loc);
-	gen_name(ck,
-	         arena_printf(ck->a, "%s_%s", util_upper(ck->a, m->name),
-	                      util_upper(ck->a, v->name)),
-	         vwhat, v->loc);
-	if (v->kind != VK_EMPTY) {
-		gen_name(ck, arena_printf(ck->a, "%s_%s_val", m->name, v->name),
-		         vwhat, v->loc);
-		gen_name(ck, arena_printf(ck->a, "%s_%s_ptr", m->name, v->name),
-		         vwhat, v->loc);
-	}
-	if (v->kind == VK_FIELDS)
-		gen_name(ck,
-		         arena_printf(ck->a, "%s_%s_fields", m->name, v->name),
-		         vwhat, v->loc);
 }
 
 void check_gen_stage(Checker *ck, const Stage *s)
 {
-	const char *what = arena_printf(ck->a, "stage '%s'", s->name);
-	static const char *const forms[] = {"%s_stage_%s", "%s_%s_inst",
-	                                    "%s_%s_thread"};
-	for (size_t k = 0; ck->p->name && k < 3; k++)
-		gen_name(ck,
-		         arena_printf(ck->a, forms[k], ck->p->name, s->name),
-		         what, s->loc);
+	if (!ck->p->name)
+		return;
+	GenVars gv;
+	pipeline_vars(ck, &gv);
+	set_var(&gv, 'S', s->name);
+	gen_rows(ck, GEN_STAGE, false, gv.v,
+	         arena_printf(ck->a, "stage '%s'", s->name), s->loc);
 }
 
 void check_body_name(Checker *ck, const Port *pt)
 {
-	for (size_t k = 0; k < sizeof(body_names) / sizeof(body_names[0]); k++)
-		if (strcmp(pt->name, body_names[k].name) == 0)
+	for (int id = 0; id < GN_COUNT; id++)
+		if (gen_name_rows[id].scope == GEN_BODY &&
+		    strcmp(pt->name, gen_name_rows[id].tmpl) == 0)
 			diag_error(ck->d, pt->loc,
 			           "a port cannot be named '%s': stage bodies "
 			           "use that name for %s",
-			           pt->name, body_names[k].what);
+			           pt->name, gen_name_rows[id].role);
 }
 
 /* ---- "did you mean": the nearest known name to a misspelt one ---- */
