@@ -8,9 +8,11 @@
  * Program's lists as they are reduced, so the lists are in source order.
  *
  * Errors: a syntax error is reported once, saying what the parser expected
- * there (worked out from lemon's tables, see expected_tokens()), then the
- * parser resynchronises with the `error` rules: at the next ';' or stage body
- * for a declaration, at the next ';' for a variant inside a message.
+ * there (worked out from lemon's tables, see accepts() and syntax_error():
+ * they use the internals of lemon's template, which is why
+ * compiler/lempar.c is kept in the repository), then the parser
+ * resynchronises with the `error` rules: at the next ';' or stage body for
+ * a declaration, at the next ';' for a variant inside a message.
  */
 
 %token_prefix TK_
