@@ -78,13 +78,17 @@ typedef struct Count {
 
 /* ---- declarations ---- */
 
-/* param NAME: TYPE = DEFAULT; */
+/* param NAME: TYPE = DEFAULT;   // HELP */
 struct Param {
 	const char *name;
 	Loc loc;
 	ParamType type;
 	Loc type_loc;
-	Lit def; /* the default */
+	Lit def;          /* the default */
+	const char *help; /* the comment after the ';' on the same line, as
+	                     text: markers removed, blanks trimmed, each run
+	                     of white space one space (UTF-8 kept, no
+	                     escapes); NULL if none or empty */
 	int index;
 	Param *next;
 };

@@ -132,6 +132,25 @@ static const char *skip_block_comment(const char *p, const char *lim)
 	return NULL;
 }
 
+/* The comment that starts at p after blanks on the same line: how a
+ * parameter's declaration is given its description. */
+static void trailing_comment(const Lexer *lx, Token *t, const char *p)
+{
+	while (p < lx->lim && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *e = NULL;
+	if (p + 1 < lx->lim && p[0] == '/' && p[1] == '/') {
+		for (e = p; e < lx->lim && *e != '\n'; e++)
+			;
+	} else if (p + 1 < lx->lim && p[0] == '/' && p[1] == '*') {
+		e = skip_block_comment(p, lx->lim); /* unterminated: none */
+	}
+	if (e) {
+		t->comment = p;
+		t->comment_len = (size_t)(e - p);
+	}
+}
+
 /* Reads a C body whose '{' is at lx->tok; fills t. */
 static Token read_body(Lexer *lx, Token t)
 {
@@ -432,6 +451,8 @@ done:
 		return read_body(lx, t);
 	if (t.kind == TK_INT)
 		t.ival = int_value(lx, &t);
+	if (t.kind == TK_SEMI)
+		trailing_comment(lx, &t, lx->cur);
 	return t;
 }
 

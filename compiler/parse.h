@@ -38,6 +38,11 @@ typedef struct Token {
 	                   blocks, the first byte of the text inside */
 	Loc open_loc;   /* TK_BODY, verbatim blocks: the opening brace */
 	long long ival; /* TK_INT: the value */
+	/* TK_SEMI: a comment that starts on the same line right after it
+	 * (only blanks between), markers included ("// text", "/" "* text
+	 * *" "/"); NULL if none. Points into the source. */
+	const char *comment;
+	size_t comment_len;
 } Token;
 
 typedef struct Lexer {

@@ -158,6 +158,39 @@ static void set_pipeline(ParseState *ps, Token name)
 	ps->p->name_loc = name.loc;
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* A parameter's description: the text of the comment after its ';' (see
+ * Token.comment), without the markers (and the extra '/' of "///" or '*'
+ * of "/" "** ... **" "/"), trimmed, each run of white space made one
+ * space; NULL when there is no comment or it is blank. */
+static const char *help_text(ParseState *ps, Token semi)
+{
+	if (!semi.comment)
+		return NULL;
+	char mark = semi.comment[1]; /* '/' or '*' */
+	const char *p = semi.comment + 2, *e = semi.comment + semi.comment_len;
+	if (mark == '*')
+		e -= 2;
+	while (p < e && *p == mark)
+		p++;
+	while (mark == '*' && e > p && e[-1] == '*')
+		e--;
+	char *text = arena_alloc(ps->a, (size_t)(e - p) + 1), *q = text;
+	for (; p < e; p++) {
+		if (!is_blank(*p))
+			*q++ = *p;
+		else if (q > text && p + 1 < e && !is_blank(p[1]))
+			*q++ = ' ';
+	}
+	*q = '\0';
+	return q > text ? text : NULL;
+}
+
 static bool token_is(Token t, const char *word)
 {
 	return t.len == strlen(word) && memcmp(t.text, word, t.len) == 0;
@@ -293,14 +326,15 @@ decl ::= HVERBATIM(V). {
 	ps->p->nverbatims++;
 }
 
-/* decl = "param" NAME ":" TYPE "=" literal ";" */
-decl ::= PARAM IDENT(N) COLON IDENT(T) EQ literal(L) SEMI. {
+/* decl = "param" NAME ":" TYPE "=" literal ";" [ COMMENT ] */
+decl ::= PARAM IDENT(N) COLON IDENT(T) EQ literal(L) SEMI(S). {
 	Param *p = ARENA_NEW(ps->a, Param);
 	p->name = name_of(ps, N);
 	p->loc = N.loc;
 	p->type = param_type_of(ps, T);
 	p->type_loc = T.loc;
 	p->def = L;
+	p->help = help_text(ps, S);
 	p->index = ps->p->nparams++;
 	*ps->param_tail = p;
 	ps->param_tail = &p->next;
