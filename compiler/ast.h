@@ -2,10 +2,12 @@
  * ast.h - the syntax tree of a .pipe file, and the graph the checks derive
  * from it.
  *
- * Where it sits: parse() (parser.y, lexer.re) builds a Program in an arena;
- * check() (check.c) resolves every name, fills the fields marked "resolved"
- * and builds the channel graph; emit_c() and emit_dot() read a checked
- * Program and never fail on one (they only report I/O errors).
+ * Where it sits: parse_program() (parse.h: parser.y, lexer.re) builds a
+ * Program in an arena; check_program() (check.h: check.c and check_*.c)
+ * resolves every name, fills the fields marked "resolved" and builds the
+ * channel graph; emit_header(), emit_source() and emit_dot() (emit.h)
+ * read a checked Program and never fail on one (they only report I/O
+ * errors).
  *
  * All memory is in the compile's arena: nothing here is freed one by one.
  * Lists are singly linked in source order, with a count beside the head.
@@ -18,18 +20,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The .pipe file being compiled. */
+/* A .pipe file: the one being compiled, or one it imports. */
 typedef struct Src {
-	const char *path; /* as given on the command line */
+	const char *path; /* as given on the command line; for an imported
+	                     file, its import's path joined to the directory
+	                     of the importing file's path */
 	const char *text; /* whole contents, NUL-terminated */
 	size_t len;
 } Src;
 
-/* A place in the source: 1-based line and column (columns count bytes). */
+/* A place in a source file: 1-based line and column (columns count
+ * bytes), and the file. */
 typedef struct Loc {
 	int line;
 	int col;
+	const Src *file; /* NULL: the file being compiled (Diag.src) */
 } Loc;
+
+/* Do a and b name the same place? */
+bool loc_equal(Loc a, Loc b);
 
 /* ---- values ---- */
 
@@ -158,7 +167,8 @@ typedef struct Port {
 	/* resolved by check() */
 	Message *msg;
 	uint64_t mask; /* bit v set: variant index v allowed (all if none
-	                  listed); messages have at most 64 variants */
+	                  listed); messages have at most
+	                  CHECK_MAX_VARIANTS (64) variants */
 	Stage *stage;
 	int index;       /* position among the stage's ports */
 	bool broadcast;  /* out port wired with '=>' */

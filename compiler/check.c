@@ -70,7 +70,7 @@ bool check_program(Program *p, Arena *a, Diag *d)
 	check_stages(&ck);
 	check_chandecls(&ck);
 	if (p->nstages == 0)
-		diag_error(d, p->name ? p->name_loc : (Loc){1, 1},
+		diag_error(d, p->name ? p->name_loc : (Loc){1, 1, p->src},
 		           "the pipeline has no stages");
 
 	/* the graph */

@@ -17,7 +17,7 @@ void check_pipeline(Checker *ck)
 {
 	Program *p = ck->p;
 	if (!p->name) {
-		diag_error(ck->d, (Loc){1, 1},
+		diag_error(ck->d, (Loc){1, 1, p->src},
 		           "missing 'pipeline NAME;' declaration (it names "
 		           "the generated functions)");
 		return;

@@ -119,8 +119,7 @@ static int resolve_end(Checker *ck, EndRef *e, PortDir dir, Stage **stage_out,
 	Stage *s = check_table_get(&ck->stages, e->name);
 	if (!s) {
 		/* The middle of a chain is the end of two arrows: once. */
-		if (ck->last_undefined.line != e->loc.line ||
-		    ck->last_undefined.col != e->loc.col) {
+		if (!loc_equal(ck->last_undefined, e->loc)) {
 			Guess g;
 			check_guess_init(&g, e->name);
 			for (Stage *gs = ck->p->stages;
@@ -209,8 +208,7 @@ static void merge_replicas(Checker *ck, Stage *s, EndRef *e)
 		s->replicas = e->replicas;
 		return;
 	}
-	if (s->replicas.loc.line == e->replicas.loc.line &&
-	    s->replicas.loc.col == e->replicas.loc.col)
+	if (loc_equal(s->replicas.loc, e->replicas.loc))
 		return; /* the same text, seen from both arrows of a chain */
 	if (!check_same_count(&s->replicas, &e->replicas)) {
 		diag_error(ck->d, e->replicas.loc,

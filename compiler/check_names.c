@@ -71,8 +71,7 @@ static void gen_name(Checker *ck, const char *cname, const char *role,
                      const char *owner, Loc loc)
 {
 	GenName *g = check_table_get(&ck->gen_names, cname);
-	if (g && strcmp(g->owner, owner) == 0 && g->loc.line == loc.line &&
-	    g->loc.col == loc.col) {
+	if (g && strcmp(g->owner, owner) == 0 && loc_equal(g->loc, loc)) {
 		/* Only a variant's constructor and tag constant can meet. */
 		diag_error(ck->d, loc,
 		           "%s would give two things the same name '%s' in "

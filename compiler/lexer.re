@@ -51,7 +51,7 @@ Loc lexer_loc(Lexer *lx, const char *p)
 			lx->line_start = lx->seen + 1;
 		}
 	}
-	return (Loc){lx->line, (int)(p - lx->line_start) + 1};
+	return (Loc){lx->line, (int)(p - lx->line_start) + 1, lx->src};
 }
 
 const char *token_kind_name(int kind)
