@@ -68,6 +68,7 @@ typedef struct Lit {
 } Lit;
 
 typedef struct Param Param;
+typedef struct Program Program;
 
 /* A count: a channel capacity or a replica count. */
 typedef enum CountKind {
@@ -139,7 +140,11 @@ typedef struct Message {
 	Loc drop_loc;
 	const char *copy_fn; /* NULL if none */
 	Loc copy_loc;
-	int index;
+	/* resolved by check_program(): for a message another file declares,
+	 * a copy of its declaration, with from the import (of this file)
+	 * that brings it; NULL when declared in this file */
+	struct Import *from;
+	int index; /* in the Program's list (imported ones first) */
 	struct Message *next;
 } Message;
 
@@ -211,6 +216,16 @@ typedef struct ChannelDecl {
 	struct ChannelDecl *next;
 } ChannelDecl;
 
+/* import "PATH";  (PATH relative to the importing file's directory) */
+typedef struct Import {
+	const char *path;   /* as written */
+	const char *header; /* the header to #include: the written path with
+	                       .pipe (its extension) replaced by .h */
+	Loc loc;            /* the path */
+	Program *prog;      /* the parsed, checked file (import_load()) */
+	struct Import *next;
+} Import;
+
 /* ---- wiring ---- */
 
 /* One side of an arrow: STAGE, STAGE.PORT or CHANNEL; a stage may carry a
@@ -253,15 +268,24 @@ struct Channel {
 };
 
 /* The whole file. */
-typedef struct Program {
+struct Program {
 	const Src *src;
-	const char *name; /* pipeline NAME; */
+	const char *name; /* pipeline NAME; (NULL in a message file) */
 	Loc name_loc;
+	bool is_module;  /* a message file: no 'pipeline NAME;', no stages;
+	                    messages, %header{} blocks and imports only
+	                    (set by the parser; by import_load() for every
+	                    imported file) */
+	Import *imports; /* direct imports, in order */
+	int nimports;
 	Verbatim *verbatims;
 	int nverbatims;
 	Param *params;
 	int nparams;
-	Message *messages;
+	Message *messages; /* after check_program(): the imported messages
+	                      (Message.from set; every file this one imports,
+	                      directly or not, each message once, in import
+	                      order), then this file's own */
 	int nmessages;
 	Stage *stages;
 	int nstages;
@@ -275,7 +299,7 @@ typedef struct Program {
 	bool allow_cycles; /* set by the source ("pipeline NAME allow cycles;")
 	                      or the command line; turns the cycle error into
 	                      a warning */
-} Program;
+};
 
 /* Names for ParamType values: "int", "long", ... */
 const char *param_type_name(ParamType t);

@@ -63,8 +63,17 @@ bool check_program(Program *p, Arena *a, Diag *d)
 	for (Stage *s = p->stages; s; s = s->next)
 		ck.stage_info[s->index].stage = s;
 
+	/* a message file: its messages, and the imported ones */
+	if (p->is_module) {
+		check_module(&ck);
+		check_files(&ck);
+		check_messages(&ck);
+		return d->errors == errors;
+	}
+
 	/* the declarations */
 	check_pipeline(&ck);
+	check_files(&ck);
 	check_params(&ck);
 	check_messages(&ck);
 	check_stages(&ck);

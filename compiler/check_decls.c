@@ -12,6 +12,66 @@
 #include <string.h>
 
 #include "check_internal.h"
+#include "import.h"
+
+/* Takes the include guards of the message files p imports (at the first
+ * import of each), and its own if it is one (at its start). */
+void check_files(Checker *ck)
+{
+	Program *p = ck->p;
+	int n;
+	const Import **imps = import_list(p, ck->a, &n);
+	for (int i = 0; i < n; i++)
+		check_gen_file(ck, imps[i]->prog->src, imps[i]->loc);
+	if (p->is_module)
+		check_gen_file(ck, p->src, (Loc){1, 1, p->src});
+}
+
+/* Something a message file cannot declare, and where. */
+typedef struct Misplaced {
+	Loc loc;
+	const char *what;
+} Misplaced;
+
+/* What a message file cannot declare: the first of each kind, in the
+ * order of the file. */
+void check_module(Checker *ck)
+{
+	Program *p = ck->p;
+	Misplaced found[5];
+	int n = 0;
+	for (Verbatim *v = p->verbatims; v; v = v->next)
+		if (!v->in_header) {
+			found[n++] = (Misplaced){v->loc, "a '%{ %}' block"};
+			break;
+		}
+	if (p->params)
+		found[n++] = (Misplaced){p->params->loc, "a parameter"};
+	if (p->stages)
+		found[n++] = (Misplaced){p->stages->loc, "a stage"};
+	if (p->chandecls)
+		found[n++] = (Misplaced){p->chandecls->loc, "a channel"};
+	if (p->edges)
+		found[n++] = (Misplaced){p->edges->loc, "an arrow"};
+	/* in the order of the file (a few: insertion sort) */
+	for (int i = 1; i < n; i++)
+		for (int j = i;
+		     j > 0 && (found[j].loc.line < found[j - 1].loc.line ||
+		               (found[j].loc.line == found[j - 1].loc.line &&
+		                found[j].loc.col < found[j - 1].loc.col));
+		     j--) {
+			Misplaced t = found[j];
+			found[j] = found[j - 1];
+			found[j - 1] = t;
+		}
+	for (int i = 0; i < n; i++)
+		diag_error(
+		        ck->d, found[i].loc,
+		        "%s in a message file: a file without 'pipeline "
+		        "NAME;' declares only messages, '%%header{ }' blocks "
+		        "and imports",
+		        found[i].what);
+}
 
 void check_pipeline(Checker *ck)
 {
@@ -146,8 +206,46 @@ static void check_message(Checker *ck, Message *m)
 	}
 }
 
+/*
+ * Puts the messages of the files p imports, directly or not, at the head
+ * of its list: each declaration once (a file imported along two paths
+ * brings the same ones), as a copy with `from` the import that brings it.
+ * An imported file's list already starts with what it imports.
+ */
+static void import_messages(Checker *ck)
+{
+	Program *p = ck->p;
+	Table seen = {0}; /* the declarations taken, by place */
+	Message *head = NULL, **tail = &head;
+	int n = 0;
+	for (Import *imp = p->imports; imp; imp = imp->next) {
+		for (Message *m = imp->prog ? imp->prog->messages : NULL; m;
+		     m = m->next) {
+			const char *at = arena_printf(ck->a, "%p:%d:%d",
+			                              (const void *)m->loc.file,
+			                              m->loc.line, m->loc.col);
+			if (check_table_get(&seen, at))
+				continue;
+			check_table_put(ck->a, &seen, at, m);
+			Message *c = ARENA_NEW(ck->a, Message);
+			*c = *m;
+			c->from = imp;
+			c->next = NULL;
+			c->index = n++;
+			*tail = c;
+			tail = &c->next;
+		}
+	}
+	*tail = p->messages;
+	for (Message *m = p->messages; m; m = m->next)
+		m->index = n++;
+	p->messages = head;
+	p->nmessages = n;
+}
+
 void check_messages(Checker *ck)
 {
+	import_messages(ck);
 	for (Message *m = ck->p->messages; m; m = m->next) {
 		Message *old = check_table_get(&ck->messages, m->name);
 		if (old) {
@@ -157,7 +255,14 @@ void check_messages(Checker *ck)
 			continue;
 		}
 		check_table_put(ck->a, &ck->messages, m->name, m);
-		check_message(ck, m);
+		if (!m->from) {
+			check_message(ck, m);
+			continue;
+		}
+		/* Checked in its own file; here its names meet this file's. */
+		check_gen_message(ck, m);
+		for (Variant *v = m->variants; v; v = v->next)
+			check_gen_variant(ck, m, v);
 	}
 }
 

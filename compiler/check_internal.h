@@ -111,6 +111,9 @@ void check_gen_pipeline(Checker *ck);
 void check_gen_message(Checker *ck, const Message *m);
 void check_gen_variant(Checker *ck, const Message *m, const Variant *v);
 void check_gen_stage(Checker *ck, const Stage *s);
+/* The include guard of the message file src (this one, or an imported
+ * one), for the diagnostics at loc. */
+void check_gen_file(Checker *ck, const Src *src, Loc loc);
 /* A port named like something a stage body uses (self, params, ...). */
 void check_body_name(Checker *ck, const Port *pt);
 
@@ -137,8 +140,13 @@ void check_count(Checker *ck, Count *c, bool replicas);
 
 /* ---- declarations (check_decls.c) ---- */
 
+/* The include guards of the message files: this one, the imported ones. */
+void check_files(Checker *ck);
+/* In a message file, the declarations only a pipeline can have. */
+void check_module(Checker *ck);
 void check_pipeline(Checker *ck);
 void check_params(Checker *ck);
+/* The imported messages (Message.from), then this file's own. */
 void check_messages(Checker *ck);
 void check_stages(Checker *ck);
 void check_chandecls(Checker *ck);

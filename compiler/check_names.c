@@ -173,6 +173,15 @@ void check_gen_stage(Checker *ck, const Stage *s)
 	         arena_printf(ck->a, "stage '%s'", s->name), s->loc);
 }
 
+void check_gen_file(Checker *ck, const Src *src, Loc loc)
+{
+	GenVars gv;
+	pipeline_vars(ck, &gv);
+	set_var(&gv, 'F', gen_file_stem(ck->a, src->path));
+	gen_rows(ck, GEN_MODULE, false, gv.v,
+	         arena_printf(ck->a, "message file '%s'", src->path), loc);
+}
+
 void check_body_name(Checker *ck, const Port *pt)
 {
 	for (int id = 0; id < GN_COUNT; id++)

@@ -70,6 +70,7 @@ const char *token_kind_name(int kind)
 	case TK_COPY: return "'copy'";
 	case TK_TRUE: return "'true'";
 	case TK_FALSE: return "'false'";
+	case TK_IMPORT: return "'import'";
 	case TK_IDENT: return "a name";
 	case TK_INT: return "an integer";
 	case TK_FLOAT: return "a number";
@@ -393,6 +394,7 @@ static Token scan(Lexer *lx)
 		"copy"     { t.kind = TK_COPY; goto done; }
 		"true"     { t.kind = TK_TRUE; goto done; }
 		"false"    { t.kind = TK_FALSE; goto done; }
+		"import"   { t.kind = TK_IMPORT; goto done; }
 		ident      { t.kind = TK_IDENT; goto done; }
 		dec | hex  { t.kind = TK_INT; goto done; }
 		float      { t.kind = TK_FLOAT; goto done; }

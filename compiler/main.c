@@ -1,7 +1,7 @@
 /*
  * main.c - the pipec driver: the command line, then the passes
  *
- *     read the file -> parse -> check -> emit
+ *     read the file -> parse -> load its imports -> check -> emit
  *
  * and the outputs, written to temporary files next to their targets and
  * renamed into place only when every pass succeeded (otherwise removed), so
@@ -25,7 +25,9 @@
 #include "check.h"
 #include "diag.h"
 #include "emit.h"
+#include "import.h"
 #include "parse.h"
+#include "source.h"
 #include "util.h"
 
 #define PIPEC_VERSION "0.1.0"
@@ -33,8 +35,6 @@
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-/* The largest .pipe file pipec reads. */
-#define MAX_INPUT (16 * 1024 * 1024)
 /* Errors shown before pipec stops printing them (all are counted). */
 #define MAX_SHOWN_ERRORS 50
 
@@ -172,67 +172,6 @@ static int parse_args(int argc, char **argv, Options *o)
 	if (!o->input)
 		return usage_error("%s", "no input file");
 	return -1;
-}
-
-/* Reads the input into src; reports why not through d. */
-static bool read_source(const char *path, Src *src, Arena *a, Diag *d)
-{
-	src->path = path;
-	src->text = "";
-	src->len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_error_noloc(d, "cannot open the file: %s",
-		                 strerror(errno));
-		return false;
-	}
-	/* Read in growing steps: memory follows the file's size, and a file
-	 * larger than the limit is not read further. */
-	size_t cap = 64 * 1024, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		die("out of memory");
-	for (;;) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || n > MAX_INPUT)
-			break;
-		cap *= 2;
-		buf = realloc(buf, cap);
-		if (!buf)
-			die("out of memory");
-	}
-	bool failed = ferror(f);
-	int err = errno;
-	fclose(f);
-	char *text = arena_strndup(a, buf, n > MAX_INPUT ? 0 : n);
-	free(buf);
-	buf = text;
-	if (failed) {
-		diag_error_noloc(d, "cannot read the file: %s", strerror(err));
-		return false;
-	}
-	if (n > MAX_INPUT) {
-		diag_error_noloc(d, "the file is too large (more than %d MiB)",
-		                 MAX_INPUT / (1024 * 1024));
-		return false;
-	}
-	src->text = buf;
-	src->len = n;
-	if (n == 0) {
-		diag_error_noloc(d, "the file is empty; a .pipe file starts "
-		                    "with 'pipeline NAME;'");
-		return false;
-	}
-	const char *nul = memchr(buf, '\0', n);
-	if (nul) {
-		Lexer lx;
-		lexer_init(&lx, src, d);
-		diag_error(
-		        d, lexer_loc(&lx, nul),
-		        "the file contains a NUL byte: it is not a text file");
-		return false;
-	}
-	return true;
 }
 
 /* ---- outputs: temporary files renamed into place ---- */
@@ -531,8 +470,10 @@ int main(int argc, char **argv)
 	};
 
 	Program *p = NULL;
-	if (read_source(opt.input, &src, &arena, &diag))
+	if (source_read(&src, opt.input, &arena, &diag, NULL))
 		p = parse_program(&src, &arena, &diag);
+	if (p && diag.errors == 0)
+		import_load(p, &arena, &diag);
 	if (p && diag.errors == 0) {
 		p->allow_cycles = p->allow_cycles || opt.allow_cycles;
 		check_program(p, &arena, &diag);

@@ -22,7 +22,8 @@
  * syntax errors: each error is reported through d and counted in
  * d->errors, and the parser resynchronises at the next ';', stage body or
  * '}' to report more. Only a Program parsed without errors should be
- * given to check_program().
+ * given to check_program(). Sets p->is_module for a file without
+ * 'pipeline NAME;' and stages that declares messages or imports.
  */
 Program *parse_program(const Src *src, Arena *a, Diag *d);
 

@@ -1,8 +1,8 @@
 # tests/unit/unit.mk - cmocka unit tests of the compiler's front end: the
-# lexer, the parser, the checks and the shared helpers, linked against
+# lexer, the parser, the checks, the shared helpers and imports, linked against
 # $(O)/libpipecc.a.
 
-UNIT_TESTS := lexer parser check util
+UNIT_TESTS := lexer parser check util import
 UNIT_BINS := $(UNIT_TESTS:%=$(O)/tests/unit/test_%)
 UNIT_HELPERS := $(O)/tests/unit/helpers.o
 
