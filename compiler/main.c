@@ -3,7 +3,8 @@
  *
  *     read the file -> parse -> load its imports -> check -> emit
  *
- * and the outputs, written to temporary files next to their targets and
+ * and the outputs (for a message file, only its header), written to
+ * temporary files next to their targets and
  * renamed into place only when every pass succeeded (otherwise removed), so
  * a failed run never leaves a partial output. The header is not replaced
  * when its contents did not change, so make does not rebuild what includes
@@ -65,12 +66,19 @@ static void print_help(void)
 	      "options:\n"
 	      "  -o FILE.c          the C source to write (default: the "
 	      "input's base\n"
-	      "                     name with .c, in the current directory)\n"
+	      "                     name with .c, in the current directory); "
+	      "a message\n"
+	      "                     file has none: it compiles to a header "
+	      "only\n"
 	      "  -H, --header FILE.h\n"
 	      "                     the header to write (default: the .c "
-	      "file with .h)\n"
+	      "file with .h;\n"
+	      "                     for a message file, the input's base "
+	      "name with .h)\n"
 	      "  -MD                also write a make dependency file (the .c "
-	      "file with .d)\n"
+	      "file's name\n"
+	      "                     with .d added: FILE.c.d; for a message "
+	      "file, FILE.h.d)\n"
 	      "  -MF FILE           write the dependency file to FILE "
 	      "(implies -MD)\n"
 	      "  --main             generate a main() that runs the pipeline, "
@@ -354,8 +362,36 @@ static void put_make_path(FILE *f, const char *s)
 enum { OUT_H, OUT_C, OUT_D, OUT_DOT, NOUT };
 _Static_assert(NOUT <= MAX_TMP, "live_tmp holds every output");
 
-/* The emit pass: every output, all or nothing. */
-static bool write_outputs(const Program *p, const Options *opt, Diag *d)
+/* The dependency rule: the outputs depend on the input and on every
+ * file it imports, each of which also gets an empty rule of its own, so
+ * that make does not stop when one is deleted (as cc -MP). */
+static void write_deps(FILE *f, const Program *p, const Options *opt, Arena *a)
+{
+	if (opt->out_c) {
+		put_make_path(f, opt->out_c);
+		fputc(' ', f);
+	}
+	put_make_path(f, opt->out_h);
+	fputs(": ", f);
+	put_make_path(f, opt->input);
+	int n;
+	const Import **imps = import_list(p, a, &n);
+	for (int i = 0; i < n; i++) {
+		fputc(' ', f);
+		put_make_path(f, imps[i]->prog->src->path);
+	}
+	fputc('\n', f);
+	for (int i = 0; i < n; i++) {
+		fputc('\n', f);
+		put_make_path(f, imps[i]->prog->src->path);
+		fputs(":\n", f);
+	}
+}
+
+/* The emit pass: every output, all or nothing. A message file has only
+ * its header (and the dependency file). */
+static bool write_outputs(const Program *p, const Options *opt, Arena *a,
+                          Diag *d)
 {
 	Output out[NOUT];
 	memset(out, 0, sizeof(out));
@@ -382,20 +418,13 @@ static bool write_outputs(const Program *p, const Options *opt, Diag *d)
 		                 strerror(errno));
 		ok = false;
 	}
-	if (ok && !emit_source(p, &eo, out[OUT_C].f)) {
+	if (ok && out[OUT_C].f && !emit_source(p, &eo, out[OUT_C].f)) {
 		diag_error_noloc(d, "cannot write '%s': %s", opt->out_c,
 		                 strerror(errno));
 		ok = false;
 	}
-	if (ok && out[OUT_D].f) {
-		FILE *f = out[OUT_D].f;
-		put_make_path(f, opt->out_c);
-		fputc(' ', f);
-		put_make_path(f, opt->out_h);
-		fputs(": ", f);
-		put_make_path(f, opt->input);
-		fputc('\n', f);
-	}
+	if (ok && out[OUT_D].f)
+		write_deps(out[OUT_D].f, p, opt, a);
 	if (ok && out[OUT_DOT].f && !emit_dot(p, out[OUT_DOT].f)) {
 		diag_error_noloc(d, "cannot write '%s': %s", opt->dot,
 		                 strerror(errno));
@@ -440,25 +469,59 @@ static bool outputs_distinct(const Options *o)
 	return true;
 }
 
+/*
+ * The outputs' names, once the kind of file is known: a pipeline writes
+ * FILE.c and FILE.h, a message file only FILE.h; -MD's file is the .c
+ * file's name (a message file's: the header's) with .d added, so that it
+ * is not the FILE.d that cc -MMD writes for FILE.o. Returns -1 to go on,
+ * or EXIT_USAGE after saying why: an option that names what a message
+ * file does not have, or two outputs with one name.
+ */
+static int choose_outputs(const Program *p, Options *o, Arena *a)
+{
+	const char *base = util_base_name(o->input);
+	if (p->is_module) {
+		const char *bad = o->out_c       ? "-o"
+		                  : o->with_main ? "--main"
+		                  : o->dot       ? "--dot"
+		                                 : NULL;
+		if (bad) {
+			fprintf(stderr,
+			        "pipec: error: '%s' is a message file (it has "
+			        "no "
+			        "'pipeline NAME;'): it compiles to a header "
+			        "only, "
+			        "so '%s' cannot be used (-H names the "
+			        "header)\n%s",
+			        o->input, bad, usage_line);
+			return EXIT_USAGE;
+		}
+		if (!o->out_h)
+			o->out_h = util_with_ext(a, base, ".h");
+		if (!o->out_d)
+			o->out_d = arena_printf(a, "%s.d", o->out_h);
+	} else {
+		if (!o->out_c)
+			o->out_c = util_with_ext(a, base, ".c");
+		if (!o->out_h)
+			o->out_h = util_with_ext(a, o->out_c, ".h");
+		if (!o->out_d)
+			o->out_d = arena_printf(a, "%s.d", o->out_c);
+	}
+	return outputs_distinct(o) ? -1 : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	Options opt = {0};
 	int rc = parse_args(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;
-	Arena arena = {0};
-	if (!opt.out_c)
-		opt.out_c =
-		        util_with_ext(&arena, util_base_name(opt.input), ".c");
-	if (!opt.out_h)
-		opt.out_h = util_with_ext(&arena, opt.out_c, ".h");
-	if (!opt.out_d)
-		opt.out_d = util_with_ext(&arena, opt.out_c, ".d");
-	if (!outputs_distinct(&opt)) {
-		arena_free(&arena);
+	/* The names given: two the same is an error whatever the input. */
+	if (!outputs_distinct(&opt))
 		return EXIT_USAGE;
-	}
 
+	Arena arena = {0};
 	Src src = {0};
 	const char *term = getenv("TERM");
 	Diag diag = {
@@ -478,11 +541,15 @@ int main(int argc, char **argv)
 		p->allow_cycles = p->allow_cycles || opt.allow_cycles;
 		check_program(p, &arena, &diag);
 	}
-	if (p && diag.errors == 0) {
+	if (p && diag.errors == 0)
+		rc = choose_outputs(p, &opt, &arena);
+	if (p && diag.errors == 0 && rc < 0) {
 		catch_signals();
-		write_outputs(p, &opt, &diag);
+		write_outputs(p, &opt, &arena, &diag);
 	}
 
 	arena_free(&arena);
+	if (rc >= 0)
+		return rc;
 	return diag.errors ? EXIT_INPUT : EXIT_OK;
 }
