@@ -1,11 +1,13 @@
 /*
  * check_decls.c - the checks of the declarations, before any arrow is
  * looked at: the pipeline's name, the parameters and their defaults, the
- * messages with their variants and fields, the stages with their ports
- * (each port's type resolved to a message and a variant mask), and the
- * declared channels. Each name is checked against C's reserved names and
- * registered with the names the generated code derives from it. At the
- * end, after the graph: the parameters nothing uses.
+ * messages with their variants and fields (and the imported messages,
+ * joined to this file's), the stages with their ports (each port's type
+ * resolved to a message and a variant mask), and the declared channels;
+ * in a message file, what only a pipeline can declare. Each name is
+ * checked against C's reserved names and registered with the names the
+ * generated code derives from it. At the end, after the graph: the
+ * parameters nothing uses.
  */
 #include <limits.h>
 #include <stdint.h>

@@ -4,8 +4,10 @@
  * pipec sees only check.h.
  *
  * The checker's files, in the order check_program() runs them:
- *   check_decls.c  the declarations: pipeline, parameters, messages,
- *                  stages and ports, declared channels; unused parameters
+ *   check_decls.c  the declarations: pipeline, parameters, messages (the
+ *                  imported ones too), stages and ports, declared
+ *                  channels; what a message file cannot declare; unused
+ *                  parameters
  *   check_graph.c  the graph: arrows resolved to ports and channels,
  *                  channels built, every port connected, no cycles
  *   check_names.c  what both use: names C reserves, names the generated
