@@ -17,6 +17,11 @@ static const struct {
         [PT_STRING] = {"string", "const char *"},
 };
 
+bool loc_equal(Loc a, Loc b)
+{
+	return a.line == b.line && a.col == b.col && a.file == b.file;
+}
+
 const char *param_type_name(ParamType t)
 {
 	if ((unsigned)t >= sizeof(param_types) / sizeof(param_types[0]))

@@ -2,10 +2,12 @@
  * ast.h - the syntax tree of a .pipe file, and the graph the checks derive
  * from it.
  *
- * Where it sits: parse() (parser.y, lexer.re) builds a Program in an arena;
- * check() (check.c) resolves every name, fills the fields marked "resolved"
- * and builds the channel graph; emit_c() and emit_dot() read a checked
- * Program and never fail on one (they only report I/O errors).
+ * Where it sits: parse_program() (parse.h: parser.y, lexer.re) builds a
+ * Program in an arena; check_program() (check.h: check.c and check_*.c)
+ * resolves every name, fills the fields marked "resolved" and builds the
+ * channel graph; emit_header(), emit_source() and emit_dot() (emit.h)
+ * read a checked Program and never fail on one (they only report I/O
+ * errors).
  *
  * All memory is in the compile's arena: nothing here is freed one by one.
  * Lists are singly linked in source order, with a count beside the head.
@@ -18,18 +20,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The .pipe file being compiled. */
+/* A .pipe file: the one being compiled, or one it imports. */
 typedef struct Src {
-	const char *path; /* as given on the command line */
+	const char *path; /* as given on the command line; for an imported
+	                     file, its import's path joined to the directory
+	                     of the importing file's path */
 	const char *text; /* whole contents, NUL-terminated */
 	size_t len;
 } Src;
 
-/* A place in the source: 1-based line and column (columns count bytes). */
+/* A place in a source file: 1-based line and column (columns count
+ * bytes), and the file. */
 typedef struct Loc {
 	int line;
 	int col;
+	const Src *file; /* NULL: the file being compiled (Diag.src) */
 } Loc;
+
+/* Do a and b name the same place? */
+bool loc_equal(Loc a, Loc b);
 
 /* ---- values ---- */
 
@@ -59,6 +68,7 @@ typedef struct Lit {
 } Lit;
 
 typedef struct Param Param;
+typedef struct Program Program;
 
 /* A count: a channel capacity or a replica count. */
 typedef enum CountKind {
@@ -78,14 +88,17 @@ typedef struct Count {
 
 /* ---- declarations ---- */
 
-/* param NAME: TYPE = DEFAULT; */
+/* param NAME: TYPE = DEFAULT;   // HELP */
 struct Param {
 	const char *name;
 	Loc loc;
 	ParamType type;
 	Loc type_loc;
 	Lit def;          /* the default */
-	const char *help; /* the comment after it on its line, or NULL */
+	const char *help; /* the comment after the ';' on the same line, as
+	                     text: markers removed, blanks trimmed, each run
+	                     of white space one space (UTF-8 kept, no
+	                     escapes); NULL if none or empty */
 	int index;
 	Param *next;
 };
@@ -127,7 +140,11 @@ typedef struct Message {
 	Loc drop_loc;
 	const char *copy_fn; /* NULL if none */
 	Loc copy_loc;
-	int index;
+	/* resolved by check_program(): for a message another file declares,
+	 * a copy of its declaration, with from the import (of this file)
+	 * that brings it; NULL when declared in this file */
+	struct Import *from;
+	int index; /* in the Program's list (imported ones first) */
 	struct Message *next;
 } Message;
 
@@ -155,7 +172,8 @@ typedef struct Port {
 	/* resolved by check() */
 	Message *msg;
 	uint64_t mask; /* bit v set: variant index v allowed (all if none
-	                  listed); messages have at most 64 variants */
+	                  listed); messages have at most
+	                  CHECK_MAX_VARIANTS (64) variants */
 	Stage *stage;
 	int index;       /* position among the stage's ports */
 	bool broadcast;  /* out port wired with '=>' */
@@ -197,6 +215,16 @@ typedef struct ChannelDecl {
 	Count cap;
 	struct ChannelDecl *next;
 } ChannelDecl;
+
+/* import "PATH";  (PATH relative to the importing file's directory) */
+typedef struct Import {
+	const char *path;   /* as written */
+	const char *header; /* the header to #include: the written path with
+	                       .pipe (its extension) replaced by .h */
+	Loc loc;            /* the path */
+	Program *prog;      /* the parsed, checked file (import_load()) */
+	struct Import *next;
+} Import;
 
 /* ---- wiring ---- */
 
@@ -240,15 +268,24 @@ struct Channel {
 };
 
 /* The whole file. */
-typedef struct Program {
+struct Program {
 	const Src *src;
-	const char *name; /* pipeline NAME; */
+	const char *name; /* pipeline NAME; (NULL in a message file) */
 	Loc name_loc;
+	bool is_module;  /* a message file: no 'pipeline NAME;', no stages;
+	                    messages, %header{} blocks and imports only
+	                    (set by the parser; by import_load() for every
+	                    imported file) */
+	Import *imports; /* direct imports, in order */
+	int nimports;
 	Verbatim *verbatims;
 	int nverbatims;
 	Param *params;
 	int nparams;
-	Message *messages;
+	Message *messages; /* after check_program(): the imported messages
+	                      (Message.from set; every file this one imports,
+	                      directly or not, each message once, in import
+	                      order), then this file's own */
 	int nmessages;
 	Stage *stages;
 	int nstages;
@@ -262,7 +299,7 @@ typedef struct Program {
 	bool allow_cycles; /* set by the source ("pipeline NAME allow cycles;")
 	                      or the command line; turns the cycle error into
 	                      a warning */
-} Program;
+};
 
 /* Names for ParamType values: "int", "long", ... */
 const char *param_type_name(ParamType t);

@@ -25,10 +25,14 @@
 #define CHECK_MAX_VARIANTS 64
 
 /*
- * Checks p (parsed without syntax errors) and builds its channel graph
- * in a. Returns true if no error was found (warnings allowed): only then
- * may p be given to the emitters. p->allow_cycles (from the source or set
- * by the caller before the call) turns the cycle error into a warning.
+ * Checks p (parsed without syntax errors, its imports loaded by
+ * import_load()) and builds its channel graph in a; the messages of the
+ * imported files join p->messages, as copies (Message.from). A message
+ * file (p->is_module) is checked for its messages, its names, and what it
+ * cannot declare. Returns true if no error was found (warnings allowed):
+ * only then may p be given to the emitters. p->allow_cycles (from the
+ * source or set by the caller before the call) turns the cycle error into
+ * a warning.
  */
 bool check_program(Program *p, Arena *a, Diag *d);
 

@@ -6,10 +6,15 @@
 #   re2c:  compiler/lexer.re  -> $(O)/compiler/lexer.c
 #   lemon: compiler/parser.y  -> $(O)/compiler/parser.c, parser.h
 # Every compiler/*.c is compiled by the wildcard, so new files (the code
-# generator's emit_*.c) join the library without editing this file.
+# generator's emit_*.c) join the library without editing this file; all
+# but compiler/lempar.c, lemon's parser template, which lemon reads.
 
 COMPILER_GEN_DIR := $(O)/compiler
-COMPILER_SRC := $(wildcard compiler/*.c)
+# lemon's template is kept in the tree, not taken from the system: the
+# "expected X" messages of parser.y depend on its internals (see the
+# comment at its top, and docs/compiler.md).
+LEMPAR := compiler/lempar.c
+COMPILER_SRC := $(filter-out $(LEMPAR),$(wildcard compiler/*.c))
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(O)/%.o) \
 	$(COMPILER_GEN_DIR)/lexer.o $(COMPILER_GEN_DIR)/parser.o
 COMPILER_LIB_OBJ := $(filter-out $(O)/compiler/main.o,$(COMPILER_OBJ))
@@ -18,8 +23,6 @@ PIPEC := $(O)/pipec
 COMPILER_INC := -Icompiler -I$(COMPILER_GEN_DIR) -Iruntime
 
 ALL += $(PIPEC)
-
-LEMPAR := /usr/share/lemon/lempar.c
 
 $(COMPILER_GEN_DIR)/lexer.c: compiler/lexer.re
 	@mkdir -p $(dir $@)

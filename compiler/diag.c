@@ -1,5 +1,5 @@
 /*
- * diag.c - printing diagnostics about the .pipe file; see diag.h.
+ * diag.c - printing diagnostics about the .pipe files; see diag.h.
  *
  * Each message is "file:line:col: error: text", then the source line, then
  * a caret under the column. The caret line copies the tabs of the source
@@ -22,7 +22,7 @@ static const char *const kind_colors[] = {"\033[1;31m", "\033[1;35m",
 /* Prints the source line `line` and the caret under column col. */
 static void show_line(Diag *d, Loc loc)
 {
-	const Src *src = d->src;
+	const Src *src = loc.file ? loc.file : d->src;
 	if (!src || !src->text || loc.line < 1)
 		return;
 	const char *p = src->text, *end = src->text + src->len;
@@ -78,7 +78,8 @@ static void vreport(Diag *d, enum Kind kind, const Loc *loc, const char *fmt,
 			        d->max_errors);
 		return;
 	}
-	const char *path = d->src && d->src->path ? d->src->path : "pipec";
+	const Src *src = loc && loc->file ? loc->file : d->src;
+	const char *path = src && src->path ? src->path : "pipec";
 	if (d->color)
 		fputs("\033[1m", d->out);
 	if (loc)

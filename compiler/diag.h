@@ -1,5 +1,5 @@
 /*
- * diag.h - diagnostics for the user's .pipe file, and internal errors.
+ * diag.h - diagnostics for the user's .pipe files, and internal errors.
  *
  * User errors go through diag_error()/diag_warning(): each prints
  *
@@ -7,11 +7,12 @@
  *         the source line
  *                ^
  *
- * and is counted, so the compiler keeps going and reports them all. Notes
- * (diag_note) point at a second place that explains the first ("first
- * defined here"). Bugs in pipec itself go through die()/UNREACHABLE(),
- * which name the C file and line and exit with status 3 - never mixed with
- * user errors.
+ * naming the file the location is in (a Loc knows its file: the one
+ * compiled or one it imports), and is counted, so the compiler keeps
+ * going and reports them all. Notes (diag_note) point at a second place
+ * that explains the first ("first defined here"). Bugs in pipec itself go
+ * through die()/UNREACHABLE(), which name the C file and line and exit
+ * with status 3 - never mixed with user errors.
  */
 #ifndef PIPEC_DIAG_H
 #define PIPEC_DIAG_H
@@ -21,7 +22,9 @@
 #include "ast.h"
 
 typedef struct Diag {
-	const Src *src; /* the file the locations refer to */
+	const Src *src; /* the file being compiled: a Loc without a file
+	                   refers to it, and an error without a place names
+	                   it */
 	FILE *out;      /* where messages go (stderr) */
 	int errors;
 	int warnings;

@@ -51,7 +51,7 @@ Loc lexer_loc(Lexer *lx, const char *p)
 			lx->line_start = lx->seen + 1;
 		}
 	}
-	return (Loc){lx->line, (int)(p - lx->line_start) + 1};
+	return (Loc){lx->line, (int)(p - lx->line_start) + 1, lx->src};
 }
 
 const char *token_kind_name(int kind)
@@ -70,6 +70,7 @@ const char *token_kind_name(int kind)
 	case TK_COPY: return "'copy'";
 	case TK_TRUE: return "'true'";
 	case TK_FALSE: return "'false'";
+	case TK_IMPORT: return "'import'";
 	case TK_IDENT: return "a name";
 	case TK_INT: return "an integer";
 	case TK_FLOAT: return "a number";
@@ -130,6 +131,25 @@ static const char *skip_block_comment(const char *p, const char *lim)
 		if (p[0] == '*' && p[1] == '/')
 			return p + 2;
 	return NULL;
+}
+
+/* The comment that starts at p after blanks on the same line: how a
+ * parameter's declaration is given its description. */
+static void trailing_comment(const Lexer *lx, Token *t, const char *p)
+{
+	while (p < lx->lim && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *e = NULL;
+	if (p + 1 < lx->lim && p[0] == '/' && p[1] == '/') {
+		for (e = p; e < lx->lim && *e != '\n'; e++)
+			;
+	} else if (p + 1 < lx->lim && p[0] == '/' && p[1] == '*') {
+		e = skip_block_comment(p, lx->lim); /* unterminated: none */
+	}
+	if (e) {
+		t->comment = p;
+		t->comment_len = (size_t)(e - p);
+	}
 }
 
 /* Reads a C body whose '{' is at lx->tok; fills t. */
@@ -374,6 +394,7 @@ static Token scan(Lexer *lx)
 		"copy"     { t.kind = TK_COPY; goto done; }
 		"true"     { t.kind = TK_TRUE; goto done; }
 		"false"    { t.kind = TK_FALSE; goto done; }
+		"import"   { t.kind = TK_IMPORT; goto done; }
 		ident      { t.kind = TK_IDENT; goto done; }
 		dec | hex  { t.kind = TK_INT; goto done; }
 		float      { t.kind = TK_FLOAT; goto done; }
@@ -432,6 +453,8 @@ done:
 		return read_body(lx, t);
 	if (t.kind == TK_INT)
 		t.ival = int_value(lx, &t);
+	if (t.kind == TK_SEMI)
+		trailing_comment(lx, &t, lx->cur);
 	return t;
 }
 

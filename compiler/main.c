@@ -1,9 +1,10 @@
 /*
  * main.c - the pipec driver: the command line, then the passes
  *
- *     read the file -> parse -> check -> emit
+ *     read the file -> parse -> load its imports -> check -> emit
  *
- * and the outputs, written to temporary files next to their targets and
+ * and the outputs (for a message file, only its header), written to
+ * temporary files next to their targets and
  * renamed into place only when every pass succeeded (otherwise removed), so
  * a failed run never leaves a partial output. The header is not replaced
  * when its contents did not change, so make does not rebuild what includes
@@ -25,15 +26,16 @@
 #include "check.h"
 #include "diag.h"
 #include "emit.h"
+#include "import.h"
 #include "parse.h"
+#include "source.h"
+#include "util.h"
 
 #define PIPEC_VERSION "0.1.0"
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-/* The largest .pipe file pipec reads. */
-#define MAX_INPUT (16 * 1024 * 1024)
 /* Errors shown before pipec stops printing them (all are counted). */
 #define MAX_SHOWN_ERRORS 50
 
@@ -64,12 +66,19 @@ static void print_help(void)
 	      "options:\n"
 	      "  -o FILE.c          the C source to write (default: the "
 	      "input's base\n"
-	      "                     name with .c, in the current directory)\n"
+	      "                     name with .c, in the current directory); "
+	      "a message\n"
+	      "                     file has none: it compiles to a header "
+	      "only\n"
 	      "  -H, --header FILE.h\n"
 	      "                     the header to write (default: the .c "
-	      "file with .h)\n"
+	      "file with .h;\n"
+	      "                     for a message file, the input's base "
+	      "name with .h)\n"
 	      "  -MD                also write a make dependency file (the .c "
-	      "file with .d)\n"
+	      "file's name\n"
+	      "                     with .d added: FILE.c.d; for a message "
+	      "file, FILE.h.d)\n"
 	      "  -MF FILE           write the dependency file to FILE "
 	      "(implies -MD)\n"
 	      "  --main             generate a main() that runs the pipeline, "
@@ -98,28 +107,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 	fputs(usage_line, stderr);
 	return EXIT_USAGE;
-}
-
-/* A malloc'd copy of path with its extension (after the last '.' of the
- * last component) replaced by ext, or ext appended if there is none. */
-static char *with_ext(const char *path, const char *ext)
-{
-	const char *slash = strrchr(path, '/');
-	const char *dot = strrchr(path, '.');
-	size_t keep = dot && (!slash || dot > slash + 1) ? (size_t)(dot - path)
-	                                                 : strlen(path);
-	char *s = malloc(keep + strlen(ext) + 1);
-	if (!s)
-		die("out of memory");
-	memcpy(s, path, keep);
-	strcpy(s + keep, ext);
-	return s;
-}
-
-static const char *base_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
 }
 
 /* Parses the command line; returns -1 to go on, or an exit code. */
@@ -193,67 +180,6 @@ static int parse_args(int argc, char **argv, Options *o)
 	if (!o->input)
 		return usage_error("%s", "no input file");
 	return -1;
-}
-
-/* Reads the input into src; reports why not through d. */
-static bool read_source(const char *path, Src *src, Arena *a, Diag *d)
-{
-	src->path = path;
-	src->text = "";
-	src->len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_error_noloc(d, "cannot open the file: %s",
-		                 strerror(errno));
-		return false;
-	}
-	/* Read in growing steps: memory follows the file's size, and a file
-	 * larger than the limit is not read further. */
-	size_t cap = 64 * 1024, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		die("out of memory");
-	for (;;) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap || n > MAX_INPUT)
-			break;
-		cap *= 2;
-		buf = realloc(buf, cap);
-		if (!buf)
-			die("out of memory");
-	}
-	bool failed = ferror(f);
-	int err = errno;
-	fclose(f);
-	char *text = arena_strndup(a, buf, n > MAX_INPUT ? 0 : n);
-	free(buf);
-	buf = text;
-	if (failed) {
-		diag_error_noloc(d, "cannot read the file: %s", strerror(err));
-		return false;
-	}
-	if (n > MAX_INPUT) {
-		diag_error_noloc(d, "the file is too large (more than %d MiB)",
-		                 MAX_INPUT / (1024 * 1024));
-		return false;
-	}
-	src->text = buf;
-	src->len = n;
-	if (n == 0) {
-		diag_error_noloc(d, "the file is empty; a .pipe file starts "
-		                    "with 'pipeline NAME;'");
-		return false;
-	}
-	const char *nul = memchr(buf, '\0', n);
-	if (nul) {
-		Lexer lx;
-		lexer_init(&lx, src, d);
-		diag_error(
-		        d, lexer_loc(&lx, nul),
-		        "the file contains a NUL byte: it is not a text file");
-		return false;
-	}
-	return true;
 }
 
 /* ---- outputs: temporary files renamed into place ---- */
@@ -436,8 +362,36 @@ static void put_make_path(FILE *f, const char *s)
 enum { OUT_H, OUT_C, OUT_D, OUT_DOT, NOUT };
 _Static_assert(NOUT <= MAX_TMP, "live_tmp holds every output");
 
-/* The emit pass: every output, all or nothing. */
-static bool write_outputs(const Program *p, const Options *opt, Diag *d)
+/* The dependency rule: the outputs depend on the input and on every
+ * file it imports, each of which also gets an empty rule of its own, so
+ * that make does not stop when one is deleted (as cc -MP). */
+static void write_deps(FILE *f, const Program *p, const Options *opt, Arena *a)
+{
+	if (opt->out_c) {
+		put_make_path(f, opt->out_c);
+		fputc(' ', f);
+	}
+	put_make_path(f, opt->out_h);
+	fputs(": ", f);
+	put_make_path(f, opt->input);
+	int n;
+	const Import **imps = import_list(p, a, &n);
+	for (int i = 0; i < n; i++) {
+		fputc(' ', f);
+		put_make_path(f, imps[i]->prog->src->path);
+	}
+	fputc('\n', f);
+	for (int i = 0; i < n; i++) {
+		fputc('\n', f);
+		put_make_path(f, imps[i]->prog->src->path);
+		fputs(":\n", f);
+	}
+}
+
+/* The emit pass: every output, all or nothing. A message file has only
+ * its header (and the dependency file). */
+static bool write_outputs(const Program *p, const Options *opt, Arena *a,
+                          Diag *d)
 {
 	Output out[NOUT];
 	memset(out, 0, sizeof(out));
@@ -452,7 +406,7 @@ static bool write_outputs(const Program *p, const Options *opt, Diag *d)
 	        .line_directives = !opt->no_line,
 	        .with_main = opt->with_main,
 	        .src_name = opt->input,
-	        .header_name = base_of(opt->out_h),
+	        .header_name = util_base_name(opt->out_h),
 	        .out_name = opt->out_c,
 	};
 	bool ok = true;
@@ -464,20 +418,13 @@ static bool write_outputs(const Program *p, const Options *opt, Diag *d)
 		                 strerror(errno));
 		ok = false;
 	}
-	if (ok && !emit_source(p, &eo, out[OUT_C].f)) {
+	if (ok && out[OUT_C].f && !emit_source(p, &eo, out[OUT_C].f)) {
 		diag_error_noloc(d, "cannot write '%s': %s", opt->out_c,
 		                 strerror(errno));
 		ok = false;
 	}
-	if (ok && out[OUT_D].f) {
-		FILE *f = out[OUT_D].f;
-		put_make_path(f, opt->out_c);
-		fputc(' ', f);
-		put_make_path(f, opt->out_h);
-		fputs(": ", f);
-		put_make_path(f, opt->input);
-		fputc('\n', f);
-	}
+	if (ok && out[OUT_D].f)
+		write_deps(out[OUT_D].f, p, opt, a);
 	if (ok && out[OUT_DOT].f && !emit_dot(p, out[OUT_DOT].f)) {
 		diag_error_noloc(d, "cannot write '%s': %s", opt->dot,
 		                 strerror(errno));
@@ -522,27 +469,57 @@ static bool outputs_distinct(const Options *o)
 	return true;
 }
 
+/*
+ * The outputs' names, once the kind of file is known: a pipeline writes
+ * FILE.c and FILE.h, a message file only FILE.h; -MD's file is the .c
+ * file's name (a message file's: the header's) with .d added, so that it
+ * is not the FILE.d that cc -MMD writes for FILE.o. Returns -1 to go on,
+ * or EXIT_USAGE after saying why: an option that names what a message
+ * file does not have, or two outputs with one name.
+ */
+static int choose_outputs(const Program *p, Options *o, Arena *a)
+{
+	const char *base = util_base_name(o->input);
+	if (p->is_module) {
+		const char *bad = o->out_c       ? "-o"
+		                  : o->with_main ? "--main"
+		                  : o->dot       ? "--dot"
+		                                 : NULL;
+		if (bad) {
+			fprintf(stderr,
+			        "pipec: error: '%s' is a message file (it has "
+			        "no "
+			        "'pipeline NAME;'): it compiles to a header "
+			        "only, "
+			        "so '%s' cannot be used (-H names the "
+			        "header)\n%s",
+			        o->input, bad, usage_line);
+			return EXIT_USAGE;
+		}
+		if (!o->out_h)
+			o->out_h = util_with_ext(a, base, ".h");
+		if (!o->out_d)
+			o->out_d = arena_printf(a, "%s.d", o->out_h);
+	} else {
+		if (!o->out_c)
+			o->out_c = util_with_ext(a, base, ".c");
+		if (!o->out_h)
+			o->out_h = util_with_ext(a, o->out_c, ".h");
+		if (!o->out_d)
+			o->out_d = arena_printf(a, "%s.d", o->out_c);
+	}
+	return outputs_distinct(o) ? -1 : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	Options opt = {0};
 	int rc = parse_args(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;
-	char *out_c = opt.out_c ? NULL : with_ext(base_of(opt.input), ".c");
-	if (out_c)
-		opt.out_c = out_c;
-	char *out_h = opt.out_h ? NULL : with_ext(opt.out_c, ".h");
-	if (out_h)
-		opt.out_h = out_h;
-	char *out_d = opt.out_d ? NULL : with_ext(opt.out_c, ".d");
-	if (out_d)
-		opt.out_d = out_d;
-	if (!outputs_distinct(&opt)) {
-		free(out_c);
-		free(out_h);
-		free(out_d);
+	/* The names given: two the same is an error whatever the input. */
+	if (!outputs_distinct(&opt))
 		return EXIT_USAGE;
-	}
 
 	Arena arena = {0};
 	Src src = {0};
@@ -556,20 +533,23 @@ int main(int argc, char **argv)
 	};
 
 	Program *p = NULL;
-	if (read_source(opt.input, &src, &arena, &diag))
+	if (source_read(&src, opt.input, &arena, &diag, NULL))
 		p = parse_program(&src, &arena, &diag);
+	if (p && diag.errors == 0)
+		import_load(p, &arena, &diag);
 	if (p && diag.errors == 0) {
 		p->allow_cycles = p->allow_cycles || opt.allow_cycles;
 		check_program(p, &arena, &diag);
 	}
-	if (p && diag.errors == 0) {
+	if (p && diag.errors == 0)
+		rc = choose_outputs(p, &opt, &arena);
+	if (p && diag.errors == 0 && rc < 0) {
 		catch_signals();
-		write_outputs(p, &opt, &diag);
+		write_outputs(p, &opt, &arena, &diag);
 	}
 
 	arena_free(&arena);
-	free(out_c);
-	free(out_h);
-	free(out_d);
+	if (rc >= 0)
+		return rc;
 	return diag.errors ? EXIT_INPUT : EXIT_OK;
 }

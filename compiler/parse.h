@@ -22,7 +22,8 @@
  * syntax errors: each error is reported through d and counted in
  * d->errors, and the parser resynchronises at the next ';', stage body or
  * '}' to report more. Only a Program parsed without errors should be
- * given to check_program().
+ * given to check_program(). Sets p->is_module for a file without
+ * 'pipeline NAME;' and stages that declares messages or imports.
  */
 Program *parse_program(const Src *src, Arena *a, Diag *d);
 
@@ -38,6 +39,11 @@ typedef struct Token {
 	                   blocks, the first byte of the text inside */
 	Loc open_loc;   /* TK_BODY, verbatim blocks: the opening brace */
 	long long ival; /* TK_INT: the value */
+	/* TK_SEMI: a comment that starts on the same line right after it
+	 * (only blanks between), markers included ("// text", "/" "* text
+	 * *" "/"); NULL if none. Points into the source. */
+	const char *comment;
+	size_t comment_len;
 } Token;
 
 typedef struct Lexer {

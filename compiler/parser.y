@@ -8,9 +8,11 @@
  * Program's lists as they are reduced, so the lists are in source order.
  *
  * Errors: a syntax error is reported once, saying what the parser expected
- * there (worked out from lemon's tables, see expected_tokens()), then the
- * parser resynchronises with the `error` rules: at the next ';' or stage body
- * for a declaration, at the next ';' for a variant inside a message.
+ * there (worked out from lemon's tables, see accepts() and syntax_error():
+ * they use the internals of lemon's template, which is why
+ * compiler/lempar.c is kept in the repository), then the parser
+ * resynchronises with the `error` rules: at the next ';' or stage body for
+ * a declaration, at the next ';' for a variant inside a message.
  */
 
 %token_prefix TK_
@@ -19,8 +21,9 @@
 %start_symbol file
 
 /* ORDER: token_kind_name() in lexer.re lists every one of these, and
- * syntax_error() takes PIPELINE..FALSE to be exactly the keywords. */
-%token PIPELINE PARAM MESSAGE STAGE EXTERN IN OUT CHANNEL DROP COPY TRUE FALSE.
+ * syntax_error() takes PIPELINE..IMPORT to be exactly the keywords. */
+%token PIPELINE PARAM MESSAGE STAGE EXTERN IN OUT CHANNEL DROP COPY TRUE FALSE
+	IMPORT.
 %token IDENT INT FLOAT STRING VERBATIM HVERBATIM BODY.
 %token SEMI COLON COMMA DOT STAR EQ MINUS LPAREN RPAREN LBRACE RBRACE.
 %token LBRACKET RBRACKET.
@@ -34,6 +37,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "util.h"
 
 /* Where the parser is, for messages: set from the tokens before they are
  * parsed (see track_context()). */
@@ -45,6 +49,7 @@ typedef enum Context {
 	CTX_STAGE,
 	CTX_CHANNEL,
 	CTX_WIRING,
+	CTX_IMPORT,
 } Context;
 
 typedef struct ParseState {
@@ -58,6 +63,7 @@ typedef struct ParseState {
 	Stage **stage_tail;
 	ChannelDecl **chan_tail;
 	Edge **edge_tail;
+	Import **import_tail;
 	/* context of the declaration being parsed */
 	Context ctx;
 	bool at_decl_start; /* the next token starts a declaration */
@@ -154,6 +160,65 @@ static void set_pipeline(ParseState *ps, Token name)
 	}
 	ps->p->name = name_of(ps, name);
 	ps->p->name_loc = name.loc;
+}
+
+/* import "PATH";  S is the string, quotes included. */
+static void add_import(ParseState *ps, Token s)
+{
+	if (s.len < 2 || s.text[s.len - 1] != '"')
+		return; /* an unterminated string, reported */
+	const char *path = arena_strndup(ps->a, s.text + 1, s.len - 2);
+	if (!path[0]) {
+		diag_error(ps->d, s.loc, "an import needs the path of a file");
+		return;
+	}
+	if (strchr(path, '\\')) {
+		diag_error(ps->d, s.loc,
+			   "an imported file's path cannot hold a backslash "
+			   "(write it without escapes, with '/' between "
+			   "directories)");
+		return;
+	}
+	Import *imp = ARENA_NEW(ps->a, Import);
+	imp->path = path;
+	imp->header = util_with_ext(ps->a, path, ".h");
+	imp->loc = s.loc;
+	*ps->import_tail = imp;
+	ps->import_tail = &imp->next;
+	ps->p->nimports++;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* A parameter's description: the text of the comment after its ';' (see
+ * Token.comment), without the markers (and the extra '/' of "///" or '*'
+ * of "/" "** ... **" "/"), trimmed, each run of white space made one
+ * space; NULL when there is no comment or it is blank. */
+static const char *help_text(ParseState *ps, Token semi)
+{
+	if (!semi.comment)
+		return NULL;
+	char mark = semi.comment[1]; /* '/' or '*' */
+	const char *p = semi.comment + 2, *e = semi.comment + semi.comment_len;
+	if (mark == '*')
+		e -= 2;
+	while (p < e && *p == mark)
+		p++;
+	while (mark == '*' && e > p && e[-1] == '*')
+		e--;
+	char *text = arena_alloc(ps->a, (size_t)(e - p) + 1), *q = text;
+	for (; p < e; p++) {
+		if (!is_blank(*p))
+			*q++ = *p;
+		else if (q > text && p + 1 < e && !is_blank(p[1]))
+			*q++ = ' ';
+	}
+	*q = '\0';
+	return q > text ? text : NULL;
 }
 
 static bool token_is(Token t, const char *word)
@@ -272,6 +337,9 @@ decl ::= PIPELINE IDENT(N) IDENT(A) IDENT(C) SEMI. {
 		ps->p->allow_cycles = true;
 }
 
+/* decl = "import" STRING ";" */
+decl ::= IMPORT STRING(S) SEMI. { add_import(ps, S); }
+
 /* decl = "%{" C "%}" | "%header{" C "%}" */
 decl ::= VERBATIM(V). {
 	Verbatim *v = ARENA_NEW(ps->a, Verbatim);
@@ -291,14 +359,15 @@ decl ::= HVERBATIM(V). {
 	ps->p->nverbatims++;
 }
 
-/* decl = "param" NAME ":" TYPE "=" literal ";" */
-decl ::= PARAM IDENT(N) COLON IDENT(T) EQ literal(L) SEMI. {
+/* decl = "param" NAME ":" TYPE "=" literal ";" [ COMMENT ] */
+decl ::= PARAM IDENT(N) COLON IDENT(T) EQ literal(L) SEMI(S). {
 	Param *p = ARENA_NEW(ps->a, Param);
 	p->name = name_of(ps, N);
 	p->loc = N.loc;
 	p->type = param_type_of(ps, T);
 	p->type_loc = T.loc;
 	p->def = L;
+	p->help = help_text(ps, S);
 	p->index = ps->p->nparams++;
 	*ps->param_tail = p;
 	ps->param_tail = &p->next;
@@ -668,6 +737,7 @@ static const char *const context_names[] = {
 	[CTX_STAGE] = "stage declaration",
 	[CTX_CHANNEL] = "channel declaration",
 	[CTX_WIRING] = "wiring",
+	[CTX_IMPORT] = "import declaration",
 };
 
 /* Appends s to the list being built in buf ("a, b or c" once done). */
@@ -722,7 +792,7 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 	/* A keyword where a name belongs: say so, or the user is left to
 	 * wonder why 'out' is not a name. */
 	if (nexp == 1 && exp[TK_IDENT] && major >= TK_PIPELINE &&
-	    major <= TK_FALSE) {
+	    major <= TK_IMPORT) {
 		diag_error(ps->d, tok.loc,
 			   "%s is a keyword and cannot be used as a name%s%s",
 			   found, ctx ? " in " : "", ctx ? ctx : "");
@@ -752,6 +822,7 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 		list_add(buf, sizeof(buf), &n, &pending, "a declaration");
 		exp[TK_PIPELINE] = exp[TK_PARAM] = exp[TK_MESSAGE] = false;
 		exp[TK_STAGE] = exp[TK_EXTERN] = exp[TK_CHANNEL] = false;
+		exp[TK_IMPORT] = false;
 		exp[TK_VERBATIM] = exp[TK_HVERBATIM] = exp[TK_IDENT] = false;
 		exp[0] = false;
 	}
@@ -813,6 +884,7 @@ static Context track_context(ParseState *ps, int kind)
 		break;
 	case TK_EXTERN: starts = CTX_STAGE; break;
 	case TK_CHANNEL: starts = CTX_CHANNEL; break;
+	case TK_IMPORT: starts = CTX_IMPORT; break;
 	case TK_IDENT:
 		if (ps->at_decl_start)
 			starts = CTX_WIRING;
@@ -864,6 +936,7 @@ Program *parse_program(const Src *src, Arena *a, Diag *d)
 		.stage_tail = &p->stages,
 		.chan_tail = &p->chandecls,
 		.edge_tail = &p->edges,
+		.import_tail = &p->imports,
 		.ctx = CTX_TOP,
 		.at_decl_start = true,
 	};
@@ -886,6 +959,9 @@ Program *parse_program(const Src *src, Arena *a, Diag *d)
 		ps.ctx = after;
 	} while (t.kind != 0);
 	ParseFree(parser, free);
+	/* A file without 'pipeline NAME;' and without stages, which declares
+	 * messages or imports, is a message file (docs/language.md). */
+	p->is_module = !p->name && !p->stages && (p->messages || p->imports);
 	return p;
 }
 }

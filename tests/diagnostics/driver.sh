@@ -1,7 +1,8 @@
 #!/bin/sh
 # driver.sh - tests of pipec's command line (docs/compiler.md): exit codes,
-# default output names, -H, -MD/-MF, --dot, --version, --help, the header
-# kept when unchanged, and no output left behind after an error.
+# default output names, -H, -MD/-MF (with imported files), --dot,
+# --version, --help, the header kept when unchanged, message files, and no
+# output left behind after an error.
 #
 # usage: tests/diagnostics/driver.sh PIPEC   (from the top of the tree)
 set -u
@@ -67,8 +68,9 @@ mkdir "$tmp/w/gen"
 expect 0 "-o -H -MD" -- "$pipec" -o gen/a.c -H gen/b.h -MD flow.pipe
 [ -f "$tmp/w/gen/a.c" ] && [ -f "$tmp/w/gen/b.h" ] && ok || bad "-o/-H outputs missing"
 grep -q '#include "b.h"' "$tmp/w/gen/a.c" && ok || bad "a.c does not include b.h"
-[ "$(cat "$tmp/w/gen/a.d" 2>/dev/null)" = "gen/a.c gen/b.h: flow.pipe" ] && ok ||
-	bad "-MD wrote '$(cat "$tmp/w/gen/a.d" 2>/dev/null)'"
+[ "$(cat "$tmp/w/gen/a.c.d" 2>/dev/null)" = "gen/a.c gen/b.h: flow.pipe" ] && ok ||
+	bad "-MD wrote '$(cat "$tmp/w/gen/a.c.d" 2>/dev/null)'"
+[ ! -e "$tmp/w/gen/a.d" ] && ok || bad "-MD wrote gen/a.d, the name cc -MMD uses"
 expect 0 "-MF" -- "$pipec" -o gen/a.c -MF deps.mk flow.pipe
 [ "$(cat "$tmp/w/deps.mk" 2>/dev/null)" = "gen/a.c gen/a.h: flow.pipe" ] && ok ||
 	bad "-MF wrote '$(cat "$tmp/w/deps.mk" 2>/dev/null)'"
@@ -95,7 +97,7 @@ cp "$tmp/w/flow.c" "$tmp/before.c"
 echo "stage broken(" >>"$tmp/w/flow.pipe"
 expect 1 "broken input" -- "$pipec" -MD --dot g.dot flow.pipe
 cmp -s "$tmp/w/flow.c" "$tmp/before.c" && ok || bad "an error changed flow.c"
-[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.c flow.d flow.h flow.pipe g.dot " ] && ok ||
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.c flow.c.d flow.h flow.pipe g.dot " ] && ok ||
 	bad "an error left files: $(ls -A "$tmp/w" | tr '\n' ' ')"
 
 # An output directory that does not exist: an error, nothing left.
@@ -108,5 +110,62 @@ expect 0 "--main --no-line --allow-cycles" -- "$pipec" --main --no-line \
 	--allow-cycles flow.pipe
 grep -q '^#line' "$tmp/w/flow.c" && bad "--no-line left #line directives" || ok
 
-echo "driver: $pass passed, $fail failed"
+# Imports: -MD lists every imported file, directly or not, each once, and
+# gives each a rule of its own; paths are relative to the importing file.
+fresh
+mkdir -p "$tmp/w/src/msg"
+sed 's|^pipeline flow;|pipeline flow;\nimport "msg/a.pipe";\nimport "msg/b.pipe";|' \
+	"$tmp/w/flow.pipe" >"$tmp/w/src/flow.pipe"
+printf 'import "b.pipe";\nmessage Am { X; }\n' >"$tmp/w/src/msg/a.pipe"
+printf 'message Bm { Y; }\n' >"$tmp/w/src/msg/b.pipe"
+expect 0 "-MD with imports" -- "$pipec" -MD src/flow.pipe
+want="flow.c flow.h: src/flow.pipe src/msg/a.pipe src/msg/b.pipe
+
+src/msg/a.pipe:
+
+src/msg/b.pipe:"
+[ "$(cat "$tmp/w/flow.c.d" 2>/dev/null)" = "$want" ] && ok ||
+	bad "-MD with imports wrote '$(cat "$tmp/w/flow.c.d" 2>/dev/null)'"
+
+# A message file: -o, --main and --dot are usage errors (after reading it),
+# and nothing is written.
+expect 2 "-o for a message file" -- "$pipec" -o b.c src/msg/b.pipe
+grep -q "'src/msg/b.pipe' is a message file" "$tmp/err" && ok ||
+	bad "-o for a message file: $(cat "$tmp/err")"
+expect 2 "--main for a message file" -- "$pipec" --main src/msg/b.pipe
+expect 2 "--dot for a message file" -- "$pipec" --dot b.dot src/msg/b.pipe
+[ -z "$(ls "$tmp/w" | grep '^b\.')" ] && ok || bad "a refused message file left files"
+
+# A message file writes only its header (the input's base name with .h)
+# and, with -MD, the header's name with .d added. Writing its header is
+# the code generator's part: until emit_header() handles a Program
+# without a pipeline (Program.is_module), pipec fails here, which is
+# counted apart as an expected failure (a crash, a sanitizer report or an
+# internal error; not an error about the input).
+fresh
+mkdir -p "$tmp/w/msg"
+printf 'import "b.pipe";\nmessage Am { X; }\n' >"$tmp/w/msg/a.pipe"
+printf 'message Bm { Y; }\n' >"$tmp/w/msg/b.pipe"
+(cd "$tmp/w" && "$pipec" -MD msg/a.pipe) >"$tmp/out" 2>"$tmp/err"
+got=$?
+if [ "$got" -eq 0 ]; then
+	ok
+	[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "a.h a.h.d flow.pipe msg " ] && ok ||
+		bad "a message file wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+	[ "$(cat "$tmp/w/a.h.d")" = "a.h: msg/a.pipe msg/b.pipe
+
+msg/b.pipe:" ] && ok || bad "a message file's -MD wrote '$(cat "$tmp/w/a.h.d")'"
+	mkdir "$tmp/w/inc"
+	expect 0 "-H for a message file" -- "$pipec" -H inc/a.h msg/a.pipe
+	[ -f "$tmp/w/inc/a.h" ] && ok || bad "-H for a message file: no inc/a.h"
+elif [ "$got" -ge 128 ] || [ "$got" -eq 3 ] ||
+	grep -q "runtime error:\|Sanitizer\|internal error" "$tmp/err"; then
+	echo "XFAIL: a message file: pipec exits with $got, emit_header() cannot write one yet"
+	xfail=$((xfail + 1))
+else
+	bad "a message file: exit status $got"
+	cat "$tmp/err"
+fi
+
+echo "driver: $pass passed, $fail failed${xfail:+, $xfail expected failure(s)}"
 [ $fail -eq 0 ]

@@ -42,7 +42,7 @@ for f in "$tmp"/in/*.pipe; do
 	status=$?
 	bad=""
 	case $status in
-	0) rm -f "$tmp/out/x.c" "$tmp/out/x.h" "$tmp/out/x.d" "$tmp/out/g.dot" ;;
+	0) rm -f "$tmp/out/x.c" "$tmp/out/x.h" "$tmp/out/x.c.d" "$tmp/out/g.dot" ;;
 	1) ;;
 	124) bad="timed out (a hang)" ;;
 	*) bad="exit status $status" ;;

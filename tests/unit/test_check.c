@@ -240,6 +240,69 @@ static void test_errors(void **state)
 	}
 }
 
+/* Every name gen_names.h lists is registered, and a clash says what both
+ * names are; the names only the old code generator made are free. */
+static void test_generated_names(void **state)
+{
+	(void)state;
+#define ONE_STAGE "pipeline t;\nstage s() { }\n"
+	static const struct {
+		const char *text, *msg;
+	} clashes[] = {
+	        {ONE_STAGE "message Num { wait_demand_until; }\n",
+	         "t.pipe:3:15: error: the constructor of variant "
+	         "'Num.wait_demand_until' would be named "
+	         "'Num_wait_demand_until' in the generated C, like the "
+	         "wait_demand_until function of message 'Num'"},
+	        {ONE_STAGE "message Num { type_; }\n",
+	         "like the type descriptor of message 'Num'"},
+	        {ONE_STAGE
+	         "message Num { X(long); }\nmessage Num_X_ptr { A; }\n",
+	         "t.pipe:4:9: error: the type of message 'Num_X_ptr' would be "
+	         "named 'Num_X_ptr' in the generated C, like the pointer "
+	         "function of variant 'Num.X'"},
+	        {ONE_STAGE "message T_PIPEC_H { a; }\n",
+	         "the type of message 'T_PIPEC_H' would be named 'T_PIPEC_H' "
+	         "in the generated C, like the include guard of pipeline 't'"},
+	        {ONE_STAGE "message t_desc { A; }\n",
+	         "like the pipeline's table of pipeline 't'"},
+	        {ONE_STAGE "message t_s_entry { A; }\n",
+	         "t.pipe:2:7: error: the entry function of stage 's' would be "
+	         "named 't_s_entry' in the generated C, like the type of "
+	         "message 't_s_entry'"},
+	        {ONE_STAGE "message t_s_chans_ { A; }\n",
+	         "the channel table of stage 's' would be named"},
+	        {ONE_STAGE "message t_s_ports_ { A; }\n",
+	         "the port table of stage 's' would be named"},
+	        {ONE_STAGE "message t_stage_s { A; }\n",
+	         "the body function of stage 's' would be named"},
+	};
+	for (size_t i = 0; i < sizeof(clashes) / sizeof(clashes[0]); i++) {
+		Unit u;
+		unit_init(&u, clashes[i].text);
+		assert_false(unit_check(&u));
+		assert_msgs_contain(&u, clashes[i].msg);
+		if (u.diag.errors != 1)
+			fail_msg("case %zu: %d errors:\n%s", i, u.diag.errors,
+			         unit_msgs(&u));
+		unit_free(&u);
+	}
+
+	Unit u;
+	check_ok(&u,
+	         ONE_STAGE "message Num { send_one_; send_how_; X(a: int); }\n"
+	                   "message Num_X_fields { A; }\n"
+	                   "message t_drop_Num { A; }\n"
+	                   "message t_s_inst { A; }\n"
+	                   "message t_s_thread { A; }\n"
+	                   "message t_insts { A; }\n"
+	                   "message t_usage { A; }\n"
+	                   "message t_parse_int { A; }\n"
+	                   "message t_sigint_seen { A; }\n");
+	unit_free(&u);
+#undef ONE_STAGE
+}
+
 static void test_reserved_names(void **state)
 {
 	(void)state;
@@ -265,6 +328,7 @@ int main(void)
 	        cmocka_unit_test(test_select_stage),
 	        cmocka_unit_test(test_cycle_error_or_warning),
 	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_generated_names),
 	        cmocka_unit_test(test_reserved_names),
 	};
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

@@ -47,11 +47,11 @@ static void test_keywords_and_names(void **state)
 	static const int k[] = {
 	        TK_PIPELINE, TK_PARAM, TK_MESSAGE, TK_STAGE, TK_EXTERN,
 	        TK_IN,       TK_OUT,   TK_CHANNEL, TK_DROP,  TK_COPY,
-	        TK_TRUE,     TK_FALSE, TK_IDENT,   TK_IDENT, TK_IDENT,
-	        TK_IDENT,    TK_IDENT,
+	        TK_TRUE,     TK_FALSE, TK_IMPORT,  TK_IDENT, TK_IDENT,
+	        TK_IDENT,    TK_IDENT, TK_IDENT,   TK_IDENT,
 	};
 	expect_kinds("pipeline param message stage extern in out channel drop "
-	             "copy true false stages input _x int size",
+	             "copy true false import stages input _x int size imports",
 	             k, sizeof(k) / sizeof(k[0]));
 }
 

@@ -62,6 +62,50 @@ static void test_pipeline_and_params(void **state)
 	unit_free(&u);
 }
 
+/* A comment right after a parameter's ';' is its description. */
+static void test_param_help(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = parse_ok(
+	        &u, "param a: int = 1;   // squaring   workers \n"
+	            "param b: int = 2; /* capacity of\n"
+	            "\t\t\t   every channel */ param c: int = 3;\n"
+	            "param d: int = 4;\n"
+	            "// not d's: on the next line\n"
+	            "param e: int = 5; //\n"
+	            "param f: int = 6; /**/ param g: int = 7; /// doc\n"
+	            "param h: string = \"x\"; /** caf\xc3\xa9 \"q\" */\n"
+	            "param i: int = 9; // a */ b\r\n"
+	            "param j: int = 10;\t/* one */ /* two */\n"
+	            "param k: int = 11 /* before */;\n");
+	static const char *const want[] = {
+	        "squaring workers",
+	        "capacity of every channel",
+	        NULL,
+	        NULL,
+	        NULL,
+	        NULL,
+	        "doc",
+	        "caf\xc3\xa9 \"q\"",
+	        "a */ b",
+	        "one",
+	        NULL,
+	};
+	size_t n = 0;
+	for (Param *pa = p->params; pa; pa = pa->next, n++) {
+		assert_true(n < sizeof(want) / sizeof(want[0]));
+		if (!want[n])
+			assert_null(pa->help);
+		else if (!pa->help || strcmp(pa->help, want[n]) != 0)
+			fail_msg("param %s: help \"%s\", expected \"%s\"",
+			         pa->name, pa->help ? pa->help : "(null)",
+			         want[n]);
+	}
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	unit_free(&u);
+}
+
 static void test_allow_cycles(void **state)
 {
 	(void)state;
@@ -329,6 +373,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_pipeline_and_params),
+	        cmocka_unit_test(test_param_help),
 	        cmocka_unit_test(test_allow_cycles),
 	        cmocka_unit_test(test_messages),
 	        cmocka_unit_test(test_stages),

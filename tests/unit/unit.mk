@@ -1,7 +1,8 @@
 # tests/unit/unit.mk - cmocka unit tests of the compiler's front end: the
-# lexer, the parser and the checks, linked against $(O)/libpipecc.a.
+# lexer, the parser, the checks, the shared helpers and imports, linked against
+# $(O)/libpipecc.a.
 
-UNIT_TESTS := lexer parser check
+UNIT_TESTS := lexer parser check util import
 UNIT_BINS := $(UNIT_TESTS:%=$(O)/tests/unit/test_%)
 UNIT_HELPERS := $(O)/tests/unit/helpers.o
 
