@@ -100,14 +100,15 @@ check:
 .PHONY: test-valgrind
 test-valgrind: $(VALGRIND_TESTS)
 
+# Installs the files of the variant built ($(O)): make CC=clang install
+# installs what clang built.
+PREFIX ?= /usr/local
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include
-	install -m 644 build/libpipec.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(PIPEC) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(RUNTIME_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
-	if [ -x build/pipec ]; then install -m 755 build/pipec \
-		$(DESTDIR)$(PREFIX)/bin/; fi
-PREFIX ?= /usr/local
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
