@@ -50,11 +50,23 @@ ALL_CFLAGS := -std=c11 $(WARN) $(VFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(VFLAGS) $(LDFLAGS)
 LDLIBS := -pthread
 
-# Make sure re2c, lemon, cmocka and the test tools are installed (installs
-# them as root; otherwise one clear line and a stop). Not needed to clean.
-ifeq ($(filter clean help format,$(MAKECMDGOALS)),)
-ifneq ($(shell scripts/ensure-deps >&2 && echo ok),ok)
+# The Debian packages the goals need, by group (scripts/ensure-deps
+# installs them as root; otherwise it names the apt-get line and make
+# stops): re2c, lemon and $(CC) to build; cmocka, valgrind, clang and g++
+# for the tests; the Go and Rust toolchains for bench; clang-format to
+# format. clean and help need nothing. Checked once, not again when make
+# restarts after regenerating a dependency file.
+GOALS := $(or $(MAKECMDGOALS),all)
+DEPS := $(strip \
+	$(if $(filter-out clean help format format-check,$(GOALS)),build) \
+	$(if $(filter check test test-% valgrind-%,$(GOALS)),check) \
+	$(if $(filter bench,$(GOALS)),bench) \
+	$(if $(filter format format-check,$(GOALS)),format))
+ifneq ($(DEPS),)
+ifndef MAKE_RESTARTS
+ifneq ($(shell CC='$(CC)' scripts/ensure-deps $(DEPS) >&2 && echo ok),ok)
 $(error missing packages (see the line above))
+endif
 endif
 endif
 

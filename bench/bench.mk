@@ -41,5 +41,4 @@ test-bench: $(BENCH_PROGRAMS)
 		echo "test-bench: 3 passed, 0 failed"
 
 bench: $(BENCH_PROGRAMS)
-	@scripts/ensure-deps --bench
 	BIN=$(BENCH_DIR) PEERS=$(PEERS) bench/run.sh
