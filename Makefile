@@ -57,8 +57,9 @@ LDLIBS := -pthread
 # format. clean and help need nothing. Checked once, not again when make
 # restarts after regenerating a dependency file.
 GOALS := $(or $(MAKECMDGOALS),all)
+NO_BUILD_GOALS := clean help format format-check
 DEPS := $(strip \
-	$(if $(filter-out clean help format format-check,$(GOALS)),build) \
+	$(if $(filter-out $(NO_BUILD_GOALS),$(GOALS)),build) \
 	$(if $(filter check test test-% valgrind-%,$(GOALS)),check) \
 	$(if $(filter bench,$(GOALS)),bench) \
 	$(if $(filter format format-check,$(GOALS)),format))
@@ -83,10 +84,20 @@ DEMO := handwritten
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
-# One rule compiles every C file of the tree into $(O).
+# One rule compiles every C file of the tree into $(O), another every C
+# file generated into $(O).
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(O)/%.o: $(O)/%.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The rules that run pipec on .pipe files (the examples, the end-to-end
+# tests, the benchmark): $(call pipec_generate,OUT,FILE.pipe,FLAGS), the
+# same file users include (docs/compiler.md). A new pipec regenerates all.
+include mk/pipec.mk
+PIPEC_DEPS = $(PIPEC)
+PIPEC_SKIP_GOALS := $(NO_BUILD_GOALS)
 
 include runtime/runtime.mk
 include $(wildcard compiler/*.mk)
@@ -132,4 +143,5 @@ help:
 	@echo "targets: all demo check test bench install clean format help"
 	@echo "variables: CC=gcc|clang VARIANT=plain|asan|tsan"
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# The compiler's dependency files (-MMD); pipec's are read by mk/pipec.mk.
+-include $(shell find $(O) -name '*.d' ! -name '*.pipe.d' 2>/dev/null)

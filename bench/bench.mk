@@ -10,17 +10,10 @@ BENCH_PROGRAMS := $(BENCH_DIR)/seed $(BENCH_DIR)/spsc
 # Where the peer programs (seed.go, seed.rs, spsc.go, spsc.rs) are.
 PEERS ?= ../shared/bench/peers
 
-$(BENCH_DIR)/seed.h: $(BENCH_DIR)/seed.c ;
-$(BENCH_DIR)/seed.c: bench/seed.pipe $(PIPEC)
-	@mkdir -p $(BENCH_DIR)
-	$(PIPEC) -o $@ -H $(BENCH_DIR)/seed.h bench/seed.pipe
-
-$(BENCH_DIR)/seed.o: $(BENCH_DIR)/seed.c $(BENCH_DIR)/seed.h
-	$(CC) $(ALL_CFLAGS) -DNDEBUG -I$(BENCH_DIR) -Iruntime -c $< -o $@
-
-$(BENCH_DIR)/seed_main.o: bench/seed_main.c $(BENCH_DIR)/seed.h
-	@mkdir -p $(BENCH_DIR)
-	$(CC) $(ALL_CFLAGS) -I$(BENCH_DIR) -Iruntime -c $< -o $@
+$(call pipec_generate,$(BENCH_DIR)/seed,bench/seed.pipe)
+$(BENCH_DIR)/seed.o: private ALL_CFLAGS += -DNDEBUG -I$(BENCH_DIR) -Iruntime
+$(BENCH_DIR)/seed_main.o: $(BENCH_DIR)/seed.h
+$(BENCH_DIR)/seed_main.o: private ALL_CFLAGS += -I$(BENCH_DIR) -Iruntime
 
 $(BENCH_DIR)/seed: $(BENCH_DIR)/seed.o $(BENCH_DIR)/seed_main.o $(RUNTIME_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -10,17 +10,9 @@ SQUARES := $(SQUARES_DIR)/squares
 ALL += $(SQUARES)
 DEMO := squares
 
-# pipec writes both files; it leaves the header alone when it would not
-# change, so only the .c file stands for the run.
-$(SQUARES_DIR)/squares.h: $(SQUARES_DIR)/squares.c ;
-$(SQUARES_DIR)/squares.c: examples/squares/squares.pipe $(PIPEC)
-	@mkdir -p $(SQUARES_DIR)
-	$(PIPEC) --main -o $(SQUARES_DIR)/squares.c \
-		-H $(SQUARES_DIR)/squares.h --dot=$(SQUARES_DIR)/squares.dot \
-		examples/squares/squares.pipe
-
-$(SQUARES_DIR)/squares.o: $(SQUARES_DIR)/squares.c $(SQUARES_DIR)/squares.h
-	$(CC) $(ALL_CFLAGS) -I$(SQUARES_DIR) -Iruntime -c $< -o $@
+$(call pipec_generate,$(SQUARES_DIR)/squares,examples/squares/squares.pipe,\
+	--main --dot=$(SQUARES_DIR)/squares.dot)
+$(SQUARES_DIR)/squares.o: private ALL_CFLAGS += -I$(SQUARES_DIR) -Iruntime
 
 $(SQUARES): $(SQUARES_DIR)/squares.o $(RUNTIME_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)

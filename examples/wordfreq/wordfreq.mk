@@ -5,23 +5,17 @@ WORDFREQ_DIR := $(O)/examples/wordfreq
 WORDFREQ := $(WORDFREQ_DIR)/wordfreq
 ALL += $(WORDFREQ)
 
-# pipec leaves an unchanged header alone: the .c file stands for the run.
-$(WORDFREQ_DIR)/wordfreq.h: $(WORDFREQ_DIR)/wordfreq.c ;
-$(WORDFREQ_DIR)/wordfreq.c: examples/wordfreq/wordfreq.pipe $(PIPEC)
-	@mkdir -p $(WORDFREQ_DIR)
-	$(PIPEC) --main -o $@ -H $(WORDFREQ_DIR)/wordfreq.h \
-		--dot=$(WORDFREQ_DIR)/wordfreq.dot $<
+$(call pipec_generate,$(WORDFREQ_DIR)/wordfreq,\
+	examples/wordfreq/wordfreq.pipe,\
+	--main --dot=$(WORDFREQ_DIR)/wordfreq.dot)
 
-$(WORDFREQ_DIR)/wordfreq.o: $(WORDFREQ_DIR)/wordfreq.c \
-		$(WORDFREQ_DIR)/wordfreq.h
-	$(CC) $(ALL_CFLAGS) -I$(WORDFREQ_DIR) -Iruntime -c $< -o $@
+# The extern stage, in a file of its own, includes the generated header.
+$(WORDFREQ_DIR)/wordfreq_count.o: $(WORDFREQ_DIR)/wordfreq.h
+$(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o: \
+	private ALL_CFLAGS += -I$(WORDFREQ_DIR) -Iruntime
 
-$(O)/examples/wordfreq/wordfreq_count.o: $(WORDFREQ_DIR)/wordfreq.h
-$(O)/examples/wordfreq/wordfreq_count.o: \
-	ALL_CFLAGS += -I$(WORDFREQ_DIR) -Iruntime
-
-$(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o \
-		$(O)/examples/wordfreq/wordfreq_count.o $(RUNTIME_LIB)
+$(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o \
+		$(RUNTIME_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The output must not depend on the number of workers or the capacities.

@@ -1,9 +1,19 @@
 # tests/build/build.mk - tests of the build itself.
 #
 #   make test-install   make install copies this variant's files ($(O))
+#   make test-pipec-mk  mk/pipec.mk in a project of its own: pipec runs
+#                       when an input changed, and a second make does
+#                       nothing
 
-.PHONY: test-install
+.PHONY: test-install test-pipec-mk
 TESTS += test-install
 test-install: all
 	@tests/build/install.sh "$(MAKE)" $(O)/tests/build $(PIPEC) \
 		$(RUNTIME_LIB)
+
+# It runs pipec: nothing for TSan to see.
+ifneq ($(VARIANT),tsan)
+TESTS += test-pipec-mk
+endif
+test-pipec-mk: $(PIPEC)
+	@tests/build/pipec-mk.sh $(PIPEC) $(O)/tests/build

@@ -12,23 +12,21 @@ E2E_PROGS := $(foreach n,$(E2E_NAMES),$(E2E_DIR)/$(n)/$(n))
 E2E_OTHER_CC := $(if $(filter clang%,$(CCNAME)),gcc,clang)
 E2E_OTHER_CFLAGS := -std=c11 $(WARN) -O2 -g
 
+# Each program's C, with the options on the first line of its .pipe file.
+E2E_FLAGS = $(shell sed -n '1s|^// pipec:||p' tests/e2e/$(1).pipe)
+$(foreach n,$(E2E_NAMES),$(call pipec_generate,$(E2E_DIR)/$(n)/$(n),\
+	tests/e2e/$(n).pipe,$(call E2E_FLAGS,$(n))))
+
 # The rules of one program; $(1) is its name.
 define E2E_PROGRAM
-$(E2E_DIR)/$(1)/$(1).h: $(E2E_DIR)/$(1)/$(1).c ;
-$(E2E_DIR)/$(1)/$(1).c: tests/e2e/$(1).pipe $(PIPEC)
-	@mkdir -p $(E2E_DIR)/$(1)
-	$(PIPEC) $$(shell sed -n '1s|^// pipec:||p' $$<) -o $$@ \
-		-H $(E2E_DIR)/$(1)/$(1).h $$<
-
-$(E2E_DIR)/$(1)/$(1).o: $(E2E_DIR)/$(1)/$(1).c $(E2E_DIR)/$(1)/$(1).h
-	$(CC) $(ALL_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime -c $$< -o $$@
+$(E2E_DIR)/$(1)/$(1).o: private ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
 $(E2E_DIR)/$(1)/$(1).other.o: $(E2E_DIR)/$(1)/$(1).c $(E2E_DIR)/$(1)/$(1).h
 	$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime \
 		-c $$< -o $$@
 
 E2E_USER_$(1) := $(if $(wildcard tests/e2e/$(1).c),$(E2E_DIR)/$(1).o)
 $(E2E_DIR)/$(1).o: $(E2E_DIR)/$(1)/$(1).h
-$(E2E_DIR)/$(1).o: ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
+$(E2E_DIR)/$(1).o: private ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
 $(E2E_DIR)/$(1).other.o: tests/e2e/$(1).c $(E2E_DIR)/$(1)/$(1).h
 	$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime \
 		-c $$< -o $$@
