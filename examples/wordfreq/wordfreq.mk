@@ -18,22 +18,12 @@ $(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o \
 		$(RUNTIME_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# The output must not depend on the number of workers or the capacities.
+# The output must not depend on the number of workers or the capacities
+# (examples/wordfreq/test.sh).
 .PHONY: test-wordfreq valgrind-wordfreq
 TESTS += test-wordfreq
 test-wordfreq: $(WORDFREQ)
-	@out=$$(mktemp $(WORDFREQ_DIR)/test.XXXXXX); pass=0; fail=0; \
-	for args in "" "--workers 1 --capacity 0" "--workers 8 --capacity 1" \
-		"--workers=2 --capacity=64"; do \
-		if $(WORDFREQ) --top 8 $$args < examples/wordfreq/sample.txt \
-			> $$out && cmp -s $$out examples/wordfreq/expected.txt; \
-		then pass=$$((pass + 1)); \
-		else echo "test-wordfreq: '$$args': wrong output"; \
-			diff examples/wordfreq/expected.txt $$out; \
-			fail=$$((fail + 1)); fi; \
-	done; \
-	rm -f $$out; \
-	echo "test-wordfreq: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	@examples/wordfreq/test.sh $(WORDFREQ)
 
 VALGRIND_TESTS += valgrind-wordfreq
 valgrind-wordfreq: $(WORDFREQ)
