@@ -42,6 +42,26 @@ ifneq ($(filter clang%,$(CCNAME)),)
 VFLAGS += -gdwarf-4
 endif
 
+# Quiet output: one line per step ("  CC     build/runtime/chan.o"); V=1
+# shows the commands instead. A recipe line starts with $(QUIET_CC) (or
+# $(QUIET_LD), ...) for a step that makes a file, $(call say,WHAT,ARGS) for
+# another step, or $(Q) where the command's own output says enough (a test
+# script's summary); $(call run,COMMAND) shows and runs a demo.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' '$1' '$2';
+endif
+QUIET_CC = $(call say,CC,$@)
+QUIET_LD = $(call say,LD,$@)
+QUIET_AR = $(call say,AR,$@)
+QUIET_RE2C = $(call say,RE2C,$@)
+QUIET_LEMON = $(call say,LEMON,$(basename $@).c)
+PIPEC_QUIET = $(call say,PIPEC,$1)
+run = $(call say,RUN,$1)$1
+
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes
 CFLAGS ?=
@@ -88,9 +108,9 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 # file generated into $(O).
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c $< -o $@
 $(O)/%.o: $(O)/%.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The rules that run pipec on .pipe files (the examples, the end-to-end
 # tests, the benchmark): $(call pipec_generate,OUT,FILE.pipe,FLAGS), the
@@ -127,17 +147,20 @@ test-valgrind: $(VALGRIND_TESTS)
 # installs what clang built.
 PREFIX ?= /usr/local
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include
-	install -m 755 $(PIPEC) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(RUNTIME_LIB) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/bin/pipec)install -m 755 \
+		$(PIPEC) $(DESTDIR)$(PREFIX)/bin/
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/lib/libpipec.a)install -m 644 \
+		$(RUNTIME_LIB) $(DESTDIR)$(PREFIX)/lib/
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/include/pipec.h)install \
+		-m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build
+	$(call say,CLEAN,build)rm -rf build
 
 help:
 	@echo "targets: all demo check test bench install clean format help"

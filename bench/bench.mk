@@ -16,10 +16,10 @@ $(BENCH_DIR)/seed_main.o: $(BENCH_DIR)/seed.h
 $(BENCH_DIR)/seed_main.o: private ALL_CFLAGS += -I$(BENCH_DIR) -Iruntime
 
 $(BENCH_DIR)/seed: $(BENCH_DIR)/seed.o $(BENCH_DIR)/seed_main.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BENCH_DIR)/spsc: $(BENCH_DIR)/spsc.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BENCH_DIR)/spsc.o: ALL_CFLAGS += -Iruntime
 
@@ -28,7 +28,7 @@ $(BENCH_DIR)/spsc.o: ALL_CFLAGS += -Iruntime
 TESTS += test-bench
 .PHONY: bench test-bench
 test-bench: $(BENCH_PROGRAMS)
-	@bench/test.sh $(BENCH_DIR)
+	$(Q)bench/test.sh $(BENCH_DIR)
 
 bench: $(BENCH_PROGRAMS)
-	BIN=$(BENCH_DIR) PEERS=$(PEERS) bench/run.sh
+	$(Q)BIN=$(BENCH_DIR) PEERS=$(PEERS) bench/run.sh

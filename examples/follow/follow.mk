@@ -10,13 +10,13 @@ $(call pipec_generate,$(FOLLOW_DIR)/follow,examples/follow/follow.pipe,\
 $(FOLLOW_DIR)/follow.o: private ALL_CFLAGS += -I$(FOLLOW_DIR) -Iruntime
 
 $(FOLLOW): $(FOLLOW_DIR)/follow.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: test-follow valgrind-follow
 TESTS += test-follow
 test-follow: $(FOLLOW)
-	@examples/follow/test.sh $(FOLLOW)
+	$(Q)examples/follow/test.sh $(FOLLOW)
 
 VALGRIND_TESTS += valgrind-follow
 valgrind-follow: $(FOLLOW)
-	@examples/follow/test.sh $(FOLLOW) $(VALGRIND)
+	$(Q)examples/follow/test.sh $(FOLLOW) $(VALGRIND)

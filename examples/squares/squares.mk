@@ -15,20 +15,21 @@ $(call pipec_generate,$(SQUARES_DIR)/squares,examples/squares/squares.pipe,\
 $(SQUARES_DIR)/squares.o: private ALL_CFLAGS += -I$(SQUARES_DIR) -Iruntime
 
 $(SQUARES): $(SQUARES_DIR)/squares.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: demo-squares test-squares valgrind-squares
 demo-squares: $(SQUARES)
-	$(SQUARES) --stats
+	$(call run,$(SQUARES) --stats)
 
 # The output with one worker and with three, at several capacities, and
 # the statistics (examples/squares/test.sh).
 TESTS += test-squares
 test-squares: $(SQUARES)
-	@examples/squares/test.sh $(SQUARES)
+	$(Q)examples/squares/test.sh $(SQUARES)
 
 VALGRIND_TESTS += valgrind-squares
 valgrind-squares: $(SQUARES)
-	$(VALGRIND) $(SQUARES) --limit 100000 --capacity 4 >/dev/null
-	$(VALGRIND) $(SQUARES) --workers 4 --capacity 0 --limit 10000 >/dev/null
+	$(Q)$(VALGRIND) $(SQUARES) --limit 100000 --capacity 4 >/dev/null
+	$(Q)$(VALGRIND) $(SQUARES) --workers 4 --capacity 0 --limit 10000 \
+		>/dev/null
 	@echo "valgrind-squares: 2 passed, 0 failed"

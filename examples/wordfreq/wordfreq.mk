@@ -16,19 +16,19 @@ $(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o: \
 
 $(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o \
 		$(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The output must not depend on the number of workers or the capacities
 # (examples/wordfreq/test.sh).
 .PHONY: test-wordfreq valgrind-wordfreq
 TESTS += test-wordfreq
 test-wordfreq: $(WORDFREQ)
-	@examples/wordfreq/test.sh $(WORDFREQ)
+	$(Q)examples/wordfreq/test.sh $(WORDFREQ)
 
 VALGRIND_TESTS += valgrind-wordfreq
 valgrind-wordfreq: $(WORDFREQ)
-	$(VALGRIND) $(WORDFREQ) --top 8 < examples/wordfreq/sample.txt \
+	$(Q)$(VALGRIND) $(WORDFREQ) --top 8 < examples/wordfreq/sample.txt \
 		> /dev/null
-	$(VALGRIND) $(WORDFREQ) --top 3 --workers 1 --capacity 0 \
+	$(Q)$(VALGRIND) $(WORDFREQ) --top 3 --workers 1 --capacity 0 \
 		< examples/wordfreq/sample.txt > /dev/null
 	@echo "valgrind-wordfreq: 2 passed, 0 failed"

@@ -8,7 +8,7 @@
 .PHONY: test-install test-pipec-mk
 TESTS += test-install
 test-install: all
-	@tests/build/install.sh "$(MAKE)" $(O)/tests/build $(PIPEC) \
+	$(Q)tests/build/install.sh "$(MAKE)" $(O)/tests/build $(PIPEC) \
 		$(RUNTIME_LIB)
 
 # It runs pipec: nothing for TSan to see.
@@ -16,4 +16,4 @@ ifneq ($(VARIANT),tsan)
 TESTS += test-pipec-mk
 endif
 test-pipec-mk: $(PIPEC)
-	@tests/build/pipec-mk.sh $(PIPEC) $(O)/tests/build
+	$(Q)tests/build/pipec-mk.sh $(PIPEC) $(O)/tests/build

@@ -17,10 +17,10 @@ $(O)/tests/unit/%.o: | $(COMPILER_GEN_DIR)/parser.h
 
 $(O)/tests/unit/test_%: $(O)/tests/unit/test_%.o $(UNIT_HELPERS) \
 		$(COMPILER_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 test-unit: $(UNIT_BINS)
-	@tests/unit/run.sh $(UNIT_BINS)
+	$(Q)tests/unit/run.sh $(UNIT_BINS)
 
 # Under valgrind (make check runs it in the plain build): the unit tests,
 # and pipec on a valid file and on a broken one.
@@ -28,4 +28,4 @@ VALGRIND_TESTS += test-valgrind-compiler
 .PHONY: test-valgrind-compiler
 test-valgrind-compiler: $(UNIT_BINS) $(PIPEC)
 	@WRAP="$(VALGRIND)" tests/unit/run.sh $(UNIT_BINS)
-	@tests/unit/valgrind-pipec.sh $(PIPEC) $(O)/tests/unit $(VALGRIND)
+	$(Q)tests/unit/valgrind-pipec.sh $(PIPEC) $(O)/tests/unit $(VALGRIND)
