@@ -132,13 +132,19 @@ demo: demo-$(DEMO)
 # Tests of the current variant (make VARIANT=asan test).
 test: $(TESTS)
 
-# Everything: the three variants, then the examples under valgrind.
+# Everything: the three variants, then the examples under valgrind. Each
+# phase says when it starts; the last line says that all passed (or the
+# phase printed last failed).
 check:
-	$(MAKE) --no-print-directory VARIANT=plain test
-	$(MAKE) --no-print-directory VARIANT=asan test
-	$(MAKE) --no-print-directory VARIANT=tsan test
-	$(MAKE) --no-print-directory VARIANT=plain test-valgrind
-	@echo "make check: all test suites passed"
+	@echo "== make check: plain build"
+	$(Q)$(MAKE) --no-print-directory VARIANT=plain test
+	@echo "== make check: asan (ASan+UBSan build)"
+	$(Q)$(MAKE) --no-print-directory VARIANT=asan test
+	@echo "== make check: tsan (TSan build)"
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan test
+	@echo "== make check: valgrind (plain build)"
+	$(Q)$(MAKE) --no-print-directory VARIANT=plain test-valgrind
+	@echo "== make check: all passed (plain, asan, tsan, valgrind)"
 
 .PHONY: test-valgrind
 test-valgrind: $(VALGRIND_TESTS)
