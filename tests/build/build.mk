@@ -4,8 +4,10 @@
 #   make test-pipec-mk  mk/pipec.mk in a project of its own: pipec runs
 #                       when an input changed, and a second make does
 #                       nothing
+#   make test-format-check  scripts/format-check names the files
+#                       clang-format would change, and only those
 
-.PHONY: test-install test-pipec-mk
+.PHONY: test-install test-pipec-mk test-format-check
 TESTS += test-install
 test-install: all
 	$(Q)tests/build/install.sh "$(MAKE)" $(O)/tests/build $(PIPEC) \
@@ -17,3 +19,10 @@ TESTS += test-pipec-mk
 endif
 test-pipec-mk: $(PIPEC)
 	$(Q)tests/build/pipec-mk.sh $(PIPEC) $(O)/tests/build
+
+# It needs no build: the plain variant is enough.
+ifeq ($(VARIANT),plain)
+TESTS += test-format-check
+endif
+test-format-check:
+	$(Q)tests/build/format-check.sh $(O)/tests/build
