@@ -4,7 +4,7 @@
 #   make demo       build and run the seed pipeline (the main job)
 #   make check      every test: plain, ASan+UBSan and TSan builds, valgrind
 #   make bench      benchmarks, printed as a table
-#   make help       all targets
+#   make help       every target and variable (V=1, CC, VARIANT, PREFIX...)
 #
 # Every part of the tree adds its rules in a fragment included below
 # (runtime/runtime.mk, compiler/*.mk, examples/*/*.mk, tests/*/*.mk,
@@ -98,7 +98,8 @@ endif
 ALL :=
 TESTS :=
 VALGRIND_TESTS :=
-# The example `make demo` runs: a fragment defining demo-NAME sets it.
+# The examples that can be run (demo-NAME), and the one `make demo` runs.
+DEMOS :=
 DEMO := handwritten
 
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
@@ -173,9 +174,58 @@ format-check:
 clean:
 	$(call say,CLEAN,build)rm -rf build
 
+# Every target and variable. The test lists come from the fragments.
 help:
-	@echo "targets: all demo check test bench install clean format help"
-	@echo "variables: CC=gcc|clang VARIANT=plain|asan|tsan"
+	@printf '%s\n' \
+	'usage: make [TARGET...] [VARIABLE=VALUE...]' \
+	'' \
+	'Targets:' \
+	'  all            the runtime library, pipec and the examples' \
+	'  demo           build and run the seed pipeline (demo-$(DEMO))' \
+	'  check          every test: plain, ASan+UBSan and TSan builds, then' \
+	'                 valgrind (5 minutes or more)' \
+	'  test           every test suite of one variant (VARIANT=...)' \
+	'  test-valgrind  the suites that run under valgrind' \
+	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
+	'  install        pipec, libpipec.a and pipec.h of the variant built,' \
+	'                 into DESTDIR/PREFIX/bin, lib and include' \
+	'  format         clang-format every C file git tracks' \
+	'  format-check   fail, naming them, where clang-format would change' \
+	'                 a file' \
+	'  clean          remove build/ (every variant)' \
+	'  help           this text' \
+	'  diagnostics-update, golden-update' \
+	'                 rewrite those tests'"'"' expected files from what' \
+	'                 pipec prints now (review the diff)' \
+	'' \
+	'Examples to run:'
+	@printf '  %-24s %-24s %s\n' $(sort $(DEMOS:%=demo-%))
+	@printf '%s\n' '' 'Test suites (make test runs them all):'
+	@printf '  %-24s %-24s %s\n' $(sort $(TESTS))
+	@printf '%s\n' '' 'Under valgrind (make test-valgrind runs them all):'
+	@printf '  %-24s %-24s %s\n' $(sort $(VALGRIND_TESTS))
+	@printf '%s\n' \
+	'' \
+	'Variables:' \
+	'  CC=gcc|clang   the C compiler (default cc: gcc)' \
+	'  VARIANT=plain|asan|tsan' \
+	'                 -O2; ASan+UBSan; TSan. The default plain gcc build' \
+	'                 goes to build/, any other to build/CC-VARIANT/' \
+	'  V=1            show each command instead of one line per step' \
+	'  CFLAGS, LDFLAGS  more flags for the compiler, for the linker' \
+	'  PREFIX         make install: where to (default /usr/local)' \
+	'  DESTDIR        make install: a staging directory put before PREFIX' \
+	'  PEERS          make bench: the folder of the Go and Rust peer' \
+	'                 programs (default ../shared/bench/peers)' \
+	'' \
+	'In the environment:' \
+	'  FUZZ_SEED, FUZZ_COUNT      test-fuzz: another set of mutations' \
+	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \
+	'  PIPEC_TEST_SLOW            the runtime tests: sizes, seed, time' \
+	'                             limits (tests/runtime/runtime-tests.mk)' \
+	'  RUNS, K, N, WS, CAPS, ...  make bench: see bench/run.sh' \
+	'' \
+	'This build (CC=$(CC) VARIANT=$(VARIANT)) goes to $(O)/.'
 
 # The compiler's dependency files (-MMD); pipec's are read by mk/pipec.mk.
 -include $(shell find $(O) -name '*.d' ! -name '*.pipe.d' 2>/dev/null)

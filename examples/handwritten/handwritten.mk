@@ -3,6 +3,7 @@
 
 HANDWRITTEN := $(O)/examples/handwritten/seed
 ALL += $(HANDWRITTEN)
+DEMOS += handwritten
 
 $(HANDWRITTEN): $(O)/examples/handwritten/seed.o $(RUNTIME_LIB)
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -8,6 +8,7 @@
 SQUARES_DIR := $(O)/examples/squares
 SQUARES := $(SQUARES_DIR)/squares
 ALL += $(SQUARES)
+DEMOS += squares
 DEMO := squares
 
 $(call pipec_generate,$(SQUARES_DIR)/squares,examples/squares/squares.pipe,\

@@ -6,6 +6,7 @@
 #                       nothing
 #   make test-format-check  scripts/format-check names the files
 #                       clang-format would change, and only those
+#   make test-help      make help names every target and variable
 
 .PHONY: test-install test-pipec-mk test-format-check
 TESTS += test-install
@@ -26,3 +27,11 @@ TESTS += test-format-check
 endif
 test-format-check:
 	$(Q)tests/build/format-check.sh $(O)/tests/build
+
+# make help names every target and variable.
+ifeq ($(VARIANT),plain)
+TESTS += test-help
+endif
+.PHONY: test-help
+test-help:
+	$(Q)tests/build/help.sh "$(MAKE)"
