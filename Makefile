@@ -4,7 +4,7 @@
 #   make demo       build and run the seed pipeline (the main job)
 #   make check      every test: plain, ASan+UBSan and TSan builds, valgrind
 #   make bench      benchmarks, printed as a table
-#   make help       all targets
+#   make help       every target and variable (V=1, CC, VARIANT, PREFIX...)
 #
 # Every part of the tree adds its rules in a fragment included below
 # (runtime/runtime.mk, compiler/*.mk, examples/*/*.mk, tests/*/*.mk,
@@ -42,6 +42,26 @@ ifneq ($(filter clang%,$(CCNAME)),)
 VFLAGS += -gdwarf-4
 endif
 
+# Quiet output: one line per step ("  CC     build/runtime/chan.o"); V=1
+# shows the commands instead. A recipe line starts with $(QUIET_CC) (or
+# $(QUIET_LD), ...) for a step that makes a file, $(call say,WHAT,ARGS) for
+# another step, or $(Q) where the command's own output says enough (a test
+# script's summary); $(call run,COMMAND) shows and runs a demo.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' '$1' '$2';
+endif
+QUIET_CC = $(call say,CC,$@)
+QUIET_LD = $(call say,LD,$@)
+QUIET_AR = $(call say,AR,$@)
+QUIET_RE2C = $(call say,RE2C,$@)
+QUIET_LEMON = $(call say,LEMON,$(basename $@).c)
+PIPEC_QUIET = $(call say,PIPEC,$1)
+run = $(call say,RUN,$1)$1
+
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes
 CFLAGS ?=
@@ -50,31 +70,55 @@ ALL_CFLAGS := -std=c11 $(WARN) $(VFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(VFLAGS) $(LDFLAGS)
 LDLIBS := -pthread
 
-# Make sure re2c, lemon, cmocka and the test tools are installed (installs
-# them as root; otherwise one clear line and a stop). Not needed to clean.
-ifeq ($(filter clean help format,$(MAKECMDGOALS)),)
-ifneq ($(shell scripts/ensure-deps >&2 && echo ok),ok)
+# The Debian packages the goals need, by group (scripts/ensure-deps
+# installs them as root; otherwise it names the apt-get line and make
+# stops): re2c, lemon and $(CC) to build; cmocka, valgrind, clang, g++
+# and clang-format for the tests; the Go and Rust toolchains for bench;
+# clang-format to format. clean and help need nothing. Checked once, not
+# again when make restarts after regenerating a dependency file.
+GOALS := $(or $(MAKECMDGOALS),all)
+NO_BUILD_GOALS := clean help format format-check
+DEPS := $(strip \
+	$(if $(filter-out $(NO_BUILD_GOALS),$(GOALS)),build) \
+	$(if $(filter check test test-% valgrind-%,$(GOALS)),check) \
+	$(if $(filter bench,$(GOALS)),bench) \
+	$(if $(filter format format-check,$(GOALS)),format))
+ifneq ($(DEPS),)
+ifndef MAKE_RESTARTS
+ifneq ($(shell CC='$(CC)' scripts/ensure-deps $(DEPS) >&2 && echo ok),ok)
 $(error missing packages (see the line above))
+endif
 endif
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all check test demo bench clean format help install
+.PHONY: all check test demo bench clean format format-check help install
 
 # Filled in by the fragments.
 ALL :=
 TESTS :=
 VALGRIND_TESTS :=
-# The example `make demo` runs: a fragment defining demo-NAME sets it.
+# The examples that can be run (demo-NAME), and the one `make demo` runs.
+DEMOS :=
 DEMO := handwritten
 
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--show-leak-kinds=all --errors-for-leak-kinds=all
 
-# One rule compiles every C file of the tree into $(O).
+# One rule compiles every C file of the tree into $(O), another every C
+# file generated into $(O).
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(O)/%.o: $(O)/%.c
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The rules that run pipec on .pipe files (the examples, the end-to-end
+# tests, the benchmark): $(call pipec_generate,OUT,FILE.pipe,FLAGS), the
+# same file users include (docs/compiler.md). A new pipec regenerates all.
+include mk/pipec.mk
+PIPEC_DEPS = $(PIPEC)
+PIPEC_SKIP_GOALS := $(NO_BUILD_GOALS)
 
 include runtime/runtime.mk
 include $(wildcard compiler/*.mk)
@@ -89,34 +133,99 @@ demo: demo-$(DEMO)
 # Tests of the current variant (make VARIANT=asan test).
 test: $(TESTS)
 
-# Everything: the three variants, then the examples under valgrind.
+# Everything: the three variants, then the examples under valgrind. Each
+# phase says when it starts; the last line says that all passed (or the
+# phase printed last failed).
 check:
-	$(MAKE) --no-print-directory VARIANT=plain test
-	$(MAKE) --no-print-directory VARIANT=asan test
-	$(MAKE) --no-print-directory VARIANT=tsan test
-	$(MAKE) --no-print-directory VARIANT=plain test-valgrind
-	@echo "make check: all test suites passed"
+	@echo "== make check: plain build"
+	$(Q)$(MAKE) --no-print-directory VARIANT=plain test
+	@echo "== make check: asan (ASan+UBSan build)"
+	$(Q)$(MAKE) --no-print-directory VARIANT=asan test
+	@echo "== make check: tsan (TSan build)"
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan test
+	@echo "== make check: valgrind (plain build)"
+	$(Q)$(MAKE) --no-print-directory VARIANT=plain test-valgrind
+	@echo "== make check: all passed (plain, asan, tsan, valgrind)"
 
 .PHONY: test-valgrind
 test-valgrind: $(VALGRIND_TESTS)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include
-	install -m 644 build/libpipec.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
-	if [ -x build/pipec ]; then install -m 755 build/pipec \
-		$(DESTDIR)$(PREFIX)/bin/; fi
+# Installs the files of the variant built ($(O)): make CC=clang install
+# installs what clang built.
 PREFIX ?= /usr/local
+install: all
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/bin/pipec)install -m 755 \
+		$(PIPEC) $(DESTDIR)$(PREFIX)/bin/
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/lib/libpipec.a)install -m 644 \
+		$(RUNTIME_LIB) $(DESTDIR)$(PREFIX)/lib/
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/include/pipec.h)install \
+		-m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+# Fails, naming them, when tracked C files differ from clang-format's
+# output (.ci/run runs it).
+format-check:
+	$(Q)scripts/format-check
 
 clean:
-	rm -rf build
+	$(call say,CLEAN,build)rm -rf build
 
+# Every target and variable. The test lists come from the fragments.
 help:
-	@echo "targets: all demo check test bench install clean format help"
-	@echo "variables: CC=gcc|clang VARIANT=plain|asan|tsan"
+	@printf '%s\n' \
+	'usage: make [TARGET...] [VARIABLE=VALUE...]' \
+	'' \
+	'Targets:' \
+	'  all            the runtime library, pipec and the examples' \
+	'  demo           build and run the seed pipeline (demo-$(DEMO))' \
+	'  check          every test: plain, ASan+UBSan and TSan builds, then' \
+	'                 valgrind (5 minutes or more)' \
+	'  test           every test suite of one variant (VARIANT=...)' \
+	'  test-valgrind  the suites that run under valgrind' \
+	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
+	'  install        pipec, libpipec.a and pipec.h of the variant built,' \
+	'                 into DESTDIR/PREFIX/bin, lib and include' \
+	'  format         clang-format every C file git tracks' \
+	'  format-check   fail, naming them, where clang-format would change' \
+	'                 a file' \
+	'  clean          remove build/ (every variant)' \
+	'  help           this text' \
+	'  diagnostics-update, golden-update' \
+	'                 rewrite those tests'"'"' expected files from what' \
+	'                 pipec prints now (review the diff)' \
+	'' \
+	'Examples to run:'
+	@printf '  %-24s %-24s %s\n' $(sort $(DEMOS:%=demo-%))
+	@printf '%s\n' '' 'Test suites (make test runs them all):'
+	@printf '  %-24s %-24s %s\n' $(sort $(TESTS))
+	@printf '%s\n' '' 'Under valgrind (make test-valgrind runs them all):'
+	@printf '  %-24s %-24s %s\n' $(sort $(VALGRIND_TESTS))
+	@printf '%s\n' \
+	'' \
+	'Variables:' \
+	'  CC=gcc|clang   the C compiler (default cc: gcc)' \
+	'  VARIANT=plain|asan|tsan' \
+	'                 -O2; ASan+UBSan; TSan. The default plain gcc build' \
+	'                 goes to build/, any other to build/CC-VARIANT/' \
+	'  V=1            show each command instead of one line per step' \
+	'  CFLAGS, LDFLAGS  more flags for the compiler, for the linker' \
+	'  PREFIX         make install: where to (default /usr/local)' \
+	'  DESTDIR        make install: a staging directory put before PREFIX' \
+	'  PEERS          make bench: the folder of the Go and Rust peer' \
+	'                 programs (default ../shared/bench/peers)' \
+	'' \
+	'In the environment:' \
+	'  FUZZ_SEED, FUZZ_COUNT      test-fuzz: another set of mutations' \
+	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \
+	'  PIPEC_TEST_SLOW            the runtime tests: sizes, seed, time' \
+	'                             limits (tests/runtime/runtime-tests.mk)' \
+	'  RUNS, K, N, WS, CAPS, ...  make bench: see bench/run.sh' \
+	'' \
+	'This build (CC=$(CC) VARIANT=$(VARIANT)) goes to $(O)/.'
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# The compiler's dependency files (-MMD); pipec's are read by mk/pipec.mk.
+-include $(shell find $(O) -name '*.d' ! -name '*.pipe.d' 2>/dev/null)

@@ -10,23 +10,16 @@ BENCH_PROGRAMS := $(BENCH_DIR)/seed $(BENCH_DIR)/spsc
 # Where the peer programs (seed.go, seed.rs, spsc.go, spsc.rs) are.
 PEERS ?= ../shared/bench/peers
 
-$(BENCH_DIR)/seed.h: $(BENCH_DIR)/seed.c ;
-$(BENCH_DIR)/seed.c: bench/seed.pipe $(PIPEC)
-	@mkdir -p $(BENCH_DIR)
-	$(PIPEC) -o $@ -H $(BENCH_DIR)/seed.h bench/seed.pipe
-
-$(BENCH_DIR)/seed.o: $(BENCH_DIR)/seed.c $(BENCH_DIR)/seed.h
-	$(CC) $(ALL_CFLAGS) -DNDEBUG -I$(BENCH_DIR) -Iruntime -c $< -o $@
-
-$(BENCH_DIR)/seed_main.o: bench/seed_main.c $(BENCH_DIR)/seed.h
-	@mkdir -p $(BENCH_DIR)
-	$(CC) $(ALL_CFLAGS) -I$(BENCH_DIR) -Iruntime -c $< -o $@
+$(call pipec_generate,$(BENCH_DIR)/seed,bench/seed.pipe)
+$(BENCH_DIR)/seed.o: private ALL_CFLAGS += -DNDEBUG -I$(BENCH_DIR) -Iruntime
+$(BENCH_DIR)/seed_main.o: $(BENCH_DIR)/seed.h
+$(BENCH_DIR)/seed_main.o: private ALL_CFLAGS += -I$(BENCH_DIR) -Iruntime
 
 $(BENCH_DIR)/seed: $(BENCH_DIR)/seed.o $(BENCH_DIR)/seed_main.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BENCH_DIR)/spsc: $(BENCH_DIR)/spsc.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BENCH_DIR)/spsc.o: ALL_CFLAGS += -Iruntime
 
@@ -35,11 +28,7 @@ $(BENCH_DIR)/spsc.o: ALL_CFLAGS += -Iruntime
 TESTS += test-bench
 .PHONY: bench test-bench
 test-bench: $(BENCH_PROGRAMS)
-	@$(BENCH_DIR)/seed 1000 2 4 > /dev/null && \
-		$(BENCH_DIR)/seed 1000 1 unbounded > /dev/null && \
-		$(BENCH_DIR)/spsc 10000 0 > /dev/null && \
-		echo "test-bench: 3 passed, 0 failed"
+	$(Q)bench/test.sh $(BENCH_DIR)
 
 bench: $(BENCH_PROGRAMS)
-	@scripts/ensure-deps --bench
-	BIN=$(BENCH_DIR) PEERS=$(PEERS) bench/run.sh
+	$(Q)BIN=$(BENCH_DIR) PEERS=$(PEERS) bench/run.sh

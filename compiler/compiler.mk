@@ -26,18 +26,18 @@ ALL += $(PIPEC)
 
 $(COMPILER_GEN_DIR)/lexer.c: compiler/lexer.re
 	@mkdir -p $(dir $@)
-	re2c -W --no-generation-date --no-version -o $@ $<
+	$(QUIET_RE2C)re2c -W --no-generation-date --no-version -o $@ $<
 
 # One lemon run makes both files (grouped target).
 $(COMPILER_GEN_DIR)/parser.c $(COMPILER_GEN_DIR)/parser.h &: \
 		compiler/parser.y $(LEMPAR)
 	@mkdir -p $(COMPILER_GEN_DIR)
-	lemon -q -T$(LEMPAR) -d$(COMPILER_GEN_DIR) compiler/parser.y
+	$(QUIET_LEMON)lemon -q -T$(LEMPAR) -d$(COMPILER_GEN_DIR) compiler/parser.y
 	@# lemon keeps an unchanged parser.h as it was: mark both as new.
-	touch $(COMPILER_GEN_DIR)/parser.c $(COMPILER_GEN_DIR)/parser.h
+	$(Q)touch $(COMPILER_GEN_DIR)/parser.c $(COMPILER_GEN_DIR)/parser.h
 
 $(COMPILER_GEN_DIR)/%.o: $(COMPILER_GEN_DIR)/%.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # lemon's parser template fetches the %extra_argument in every function,
 # also where no action uses it, and yy_destructor ignores its arguments
@@ -52,11 +52,11 @@ $(COMPILER_OBJ): | $(COMPILER_GEN_DIR)/parser.h
 
 $(COMPILER_LIB): $(COMPILER_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)rm -f $@
+	$(QUIET_AR)$(AR) rcs $@ $^
 
 # Linked beside and renamed into place, so that a test running the old
 # pipec never meets a half-written file.
 $(PIPEC): $(O)/compiler/main.o $(COMPILER_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@.tmp $^ $(LDLIBS)
-	mv -f $@.tmp $@
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@.tmp $^ $(LDLIBS)
+	$(Q)mv -f $@.tmp $@

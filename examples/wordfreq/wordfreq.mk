@@ -5,46 +5,30 @@ WORDFREQ_DIR := $(O)/examples/wordfreq
 WORDFREQ := $(WORDFREQ_DIR)/wordfreq
 ALL += $(WORDFREQ)
 
-# pipec leaves an unchanged header alone: the .c file stands for the run.
-$(WORDFREQ_DIR)/wordfreq.h: $(WORDFREQ_DIR)/wordfreq.c ;
-$(WORDFREQ_DIR)/wordfreq.c: examples/wordfreq/wordfreq.pipe $(PIPEC)
-	@mkdir -p $(WORDFREQ_DIR)
-	$(PIPEC) --main -o $@ -H $(WORDFREQ_DIR)/wordfreq.h \
-		--dot=$(WORDFREQ_DIR)/wordfreq.dot $<
+$(call pipec_generate,$(WORDFREQ_DIR)/wordfreq,\
+	examples/wordfreq/wordfreq.pipe,\
+	--main --dot=$(WORDFREQ_DIR)/wordfreq.dot)
 
-$(WORDFREQ_DIR)/wordfreq.o: $(WORDFREQ_DIR)/wordfreq.c \
-		$(WORDFREQ_DIR)/wordfreq.h
-	$(CC) $(ALL_CFLAGS) -I$(WORDFREQ_DIR) -Iruntime -c $< -o $@
+# The extern stage, in a file of its own, includes the generated header.
+$(WORDFREQ_DIR)/wordfreq_count.o: $(WORDFREQ_DIR)/wordfreq.h
+$(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o: \
+	private ALL_CFLAGS += -I$(WORDFREQ_DIR) -Iruntime
 
-$(O)/examples/wordfreq/wordfreq_count.o: $(WORDFREQ_DIR)/wordfreq.h
-$(O)/examples/wordfreq/wordfreq_count.o: \
-	ALL_CFLAGS += -I$(WORDFREQ_DIR) -Iruntime
+$(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o $(WORDFREQ_DIR)/wordfreq_count.o \
+		$(RUNTIME_LIB)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(WORDFREQ): $(WORDFREQ_DIR)/wordfreq.o \
-		$(O)/examples/wordfreq/wordfreq_count.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# The output must not depend on the number of workers or the capacities.
+# The output must not depend on the number of workers or the capacities
+# (examples/wordfreq/test.sh).
 .PHONY: test-wordfreq valgrind-wordfreq
 TESTS += test-wordfreq
 test-wordfreq: $(WORDFREQ)
-	@out=$$(mktemp $(WORDFREQ_DIR)/test.XXXXXX); pass=0; fail=0; \
-	for args in "" "--workers 1 --capacity 0" "--workers 8 --capacity 1" \
-		"--workers=2 --capacity=64"; do \
-		if $(WORDFREQ) --top 8 $$args < examples/wordfreq/sample.txt \
-			> $$out && cmp -s $$out examples/wordfreq/expected.txt; \
-		then pass=$$((pass + 1)); \
-		else echo "test-wordfreq: '$$args': wrong output"; \
-			diff examples/wordfreq/expected.txt $$out; \
-			fail=$$((fail + 1)); fi; \
-	done; \
-	rm -f $$out; \
-	echo "test-wordfreq: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	$(Q)examples/wordfreq/test.sh $(WORDFREQ)
 
 VALGRIND_TESTS += valgrind-wordfreq
 valgrind-wordfreq: $(WORDFREQ)
-	$(VALGRIND) $(WORDFREQ) --top 8 < examples/wordfreq/sample.txt \
+	$(Q)$(VALGRIND) $(WORDFREQ) --top 8 < examples/wordfreq/sample.txt \
 		> /dev/null
-	$(VALGRIND) $(WORDFREQ) --top 3 --workers 1 --capacity 0 \
+	$(Q)$(VALGRIND) $(WORDFREQ) --top 3 --workers 1 --capacity 0 \
 		< examples/wordfreq/sample.txt > /dev/null
 	@echo "valgrind-wordfreq: 2 passed, 0 failed"

@@ -13,10 +13,10 @@ endif
 .PHONY: test-diagnostics test-driver diagnostics-update
 
 test-diagnostics: $(PIPEC)
-	sh tests/diagnostics/run.sh $(PIPEC)
+	$(Q)sh tests/diagnostics/run.sh $(PIPEC)
 
 diagnostics-update: $(PIPEC)
-	sh tests/diagnostics/run.sh $(PIPEC) --update
+	$(Q)sh tests/diagnostics/run.sh $(PIPEC) --update
 
 test-driver: $(PIPEC)
-	sh tests/diagnostics/driver.sh $(PIPEC)
+	$(Q)sh tests/diagnostics/driver.sh $(PIPEC)

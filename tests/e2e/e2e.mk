@@ -12,32 +12,30 @@ E2E_PROGS := $(foreach n,$(E2E_NAMES),$(E2E_DIR)/$(n)/$(n))
 E2E_OTHER_CC := $(if $(filter clang%,$(CCNAME)),gcc,clang)
 E2E_OTHER_CFLAGS := -std=c11 $(WARN) -O2 -g
 
+# Each program's C, with the options on the first line of its .pipe file.
+E2E_FLAGS = $(shell sed -n '1s|^// pipec:||p' tests/e2e/$(1).pipe)
+$(foreach n,$(E2E_NAMES),$(call pipec_generate,$(E2E_DIR)/$(n)/$(n),\
+	tests/e2e/$(n).pipe,$(call E2E_FLAGS,$(n))))
+
 # The rules of one program; $(1) is its name.
 define E2E_PROGRAM
-$(E2E_DIR)/$(1)/$(1).h: $(E2E_DIR)/$(1)/$(1).c ;
-$(E2E_DIR)/$(1)/$(1).c: tests/e2e/$(1).pipe $(PIPEC)
-	@mkdir -p $(E2E_DIR)/$(1)
-	$(PIPEC) $$(shell sed -n '1s|^// pipec:||p' $$<) -o $$@ \
-		-H $(E2E_DIR)/$(1)/$(1).h $$<
-
-$(E2E_DIR)/$(1)/$(1).o: $(E2E_DIR)/$(1)/$(1).c $(E2E_DIR)/$(1)/$(1).h
-	$(CC) $(ALL_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime -c $$< -o $$@
+$(E2E_DIR)/$(1)/$(1).o: private ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
 $(E2E_DIR)/$(1)/$(1).other.o: $(E2E_DIR)/$(1)/$(1).c $(E2E_DIR)/$(1)/$(1).h
-	$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime \
-		-c $$< -o $$@
+	$$(QUIET_CC)$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) \
+		-Iruntime -c $$< -o $$@
 
 E2E_USER_$(1) := $(if $(wildcard tests/e2e/$(1).c),$(E2E_DIR)/$(1).o)
 $(E2E_DIR)/$(1).o: $(E2E_DIR)/$(1)/$(1).h
-$(E2E_DIR)/$(1).o: ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
+$(E2E_DIR)/$(1).o: private ALL_CFLAGS += -I$(E2E_DIR)/$(1) -Iruntime
 $(E2E_DIR)/$(1).other.o: tests/e2e/$(1).c $(E2E_DIR)/$(1)/$(1).h
-	$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) -Iruntime \
-		-c $$< -o $$@
+	$$(QUIET_CC)$(E2E_OTHER_CC) $(E2E_OTHER_CFLAGS) -I$(E2E_DIR)/$(1) \
+		-Iruntime -c $$< -o $$@
 
 $(E2E_DIR)/$(1)/$(1): $(E2E_DIR)/$(1)/$(1).o $$(E2E_USER_$(1)) $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $(LDLIBS)
+	$$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $(LDLIBS)
 $(E2E_DIR)/$(1)/$(1).other: $(E2E_DIR)/$(1)/$(1).other.o \
 		$$(E2E_USER_$(1):%.o=%.other.o) $(RUNTIME_LIB)
-	$(E2E_OTHER_CC) -O2 -g -o $$@ $$^ $(LDLIBS)
+	$$(QUIET_LD)$(E2E_OTHER_CC) -O2 -g -o $$@ $$^ $(LDLIBS)
 endef
 $(foreach n,$(E2E_NAMES),$(eval $(call E2E_PROGRAM,$(n))))
 
@@ -45,21 +43,21 @@ $(foreach n,$(E2E_NAMES),$(eval $(call E2E_PROGRAM,$(n))))
 TESTS += test-e2e
 ifeq ($(VARIANT),plain)
 test-e2e: $(E2E_PROGS) $(E2E_PROGS:%=%.other)
-	@tests/e2e/run.sh $(E2E_DIR) ""
-	@tests/e2e/run.sh $(E2E_DIR) .other
+	$(Q)tests/e2e/run.sh $(E2E_DIR) ""
+	$(Q)tests/e2e/run.sh $(E2E_DIR) .other
 else
 test-e2e: $(E2E_PROGS)
-	@tests/e2e/run.sh $(E2E_DIR) ""
+	$(Q)tests/e2e/run.sh $(E2E_DIR) ""
 endif
 
 VALGRIND_TESTS += valgrind-e2e
 valgrind-e2e: $(E2E_PROGS)
-	@tests/e2e/run.sh $(E2E_DIR) "" $(VALGRIND)
+	$(Q)tests/e2e/run.sh $(E2E_DIR) "" $(VALGRIND)
 
 # Errors in the C of a .pipe file point into the .pipe file (#line), or
 # into the generated file with --no-line.
 .PHONY: test-e2e-lines
 TESTS += test-e2e-lines
 test-e2e-lines: $(PIPEC)
-	@tests/e2e/lines/run.sh $(abspath $(PIPEC)) $(E2E_DIR)/lines \
+	$(Q)tests/e2e/lines/run.sh $(abspath $(PIPEC)) $(E2E_DIR)/lines \
 		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Iruntime

@@ -13,7 +13,7 @@ endif
 .PHONY: test-fuzz
 
 $(FUZZ_MUTATE): $(O)/tests/fuzz/mutate.o
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 test-fuzz: $(PIPEC) $(FUZZ_MUTATE)
-	sh tests/fuzz/fuzz.sh $(PIPEC) $(FUZZ_MUTATE) $(O)/fuzz-failures
+	$(Q)sh tests/fuzz/fuzz.sh $(PIPEC) $(FUZZ_MUTATE) $(O)/fuzz-failures

@@ -11,8 +11,8 @@
 TESTS += test-golden
 
 test-golden: $(PIPEC)
-	@tests/golden/run.sh $(abspath $(PIPEC)) $(O)/tests/golden check \
+	$(Q)tests/golden/run.sh $(abspath $(PIPEC)) $(O)/tests/golden check \
 		$(CC) $(ALL_CFLAGS) -Iruntime
 
 golden-update: $(PIPEC)
-	@tests/golden/run.sh $(abspath $(PIPEC)) $(O)/tests/golden update
+	$(Q)tests/golden/run.sh $(abspath $(PIPEC)) $(O)/tests/golden update

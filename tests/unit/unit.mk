@@ -18,22 +18,15 @@ $(O)/tests/unit/%.o: | $(COMPILER_GEN_DIR)/parser.h
 
 $(O)/tests/unit/test_%: $(O)/tests/unit/test_%.o $(UNIT_HELPERS) \
 		$(COMPILER_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 test-unit: $(UNIT_BINS)
-	@for t in $(UNIT_BINS); do echo "$$t"; $$t || exit 1; done
+	$(Q)tests/unit/run.sh $(UNIT_BINS)
 
 # Under valgrind (make check runs it in the plain build): the unit tests,
 # and pipec on a valid file and on a broken one.
 VALGRIND_TESTS += test-valgrind-compiler
 .PHONY: test-valgrind-compiler
 test-valgrind-compiler: $(UNIT_BINS) $(PIPEC)
-	@for t in $(UNIT_BINS); do echo "valgrind $$t"; \
-		$(VALGRIND) $$t >/dev/null || exit 1; done
-	@mkdir -p $(O)/tests/unit/vg
-	$(VALGRIND) $(PIPEC) -MD --dot $(O)/tests/unit/vg/g.dot \
-		-o $(O)/tests/unit/vg/graph.c tests/fuzz/seeds/graph.pipe
-	$(VALGRIND) $(PIPEC) -o $(O)/tests/unit/vg/x.c \
-		tests/diagnostics/many-errors.pipe 2>/dev/null; \
-		test $$? -eq 1
-	@echo "valgrind: the unit tests and pipec are clean"
+	@WRAP="$(VALGRIND)" tests/unit/run.sh $(UNIT_BINS)
+	$(Q)tests/unit/valgrind-pipec.sh $(PIPEC) $(O)/tests/unit $(VALGRIND)
