@@ -9,6 +9,7 @@
  * generated code derives from it. At the end, after the graph: the
  * parameters nothing uses.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -167,6 +168,74 @@ static void check_fields(Checker *ck, const Message *m, const Variant *v)
 	}
 }
 
+/* Whether word stands at t[0..] as a whole C identifier. */
+static bool word_at(const char *text, const char *t, const char *word)
+{
+	size_t n = strlen(word);
+	bool before =
+	        t > text && (isalnum((unsigned char)t[-1]) || t[-1] == '_');
+	return !before && strncmp(t, word, n) == 0 &&
+	       !(isalnum((unsigned char)t[n]) || t[n] == '_');
+}
+
+/*
+ * Whether the C type ctype names an array, which C can neither pass to a
+ * function nor return from one (so a constructor or accessor could not
+ * take it): the array types of the C library, or a typedef of an array in
+ * one of the file's %header blocks ("typedef long Triple[3];"). A typedef
+ * pipec cannot see (in a header the block includes) fails in the C
+ * compiler instead, at the variant's line (the generated functions carry a
+ * #line to it). Sets *why to say which.
+ */
+static bool is_array_type(Checker *ck, const char *ctype, const char **why)
+{
+	static const char *const library[] = {"jmp_buf", "sigjmp_buf",
+	                                      "va_list"};
+	for (size_t i = 0; i < sizeof library / sizeof library[0]; i++)
+		if (strcmp(ctype, library[i]) == 0) {
+			*why = "a C library array type";
+			return true;
+		}
+	for (const Verbatim *v = ck->p->verbatims; v; v = v->next) {
+		if (!v->in_header)
+			continue;
+		for (const char *t = v->text; (t = strstr(t, ctype)); t++) {
+			if (!word_at(v->text, t, ctype))
+				continue;
+			const char *r = t + strlen(ctype);
+			while (*r == ' ' || *r == '\t')
+				r++;
+			/* NAME[ after a typedef of this statement */
+			const char *stmt = t;
+			while (stmt > v->text && stmt[-1] != ';' &&
+			       stmt[-1] != '}' && stmt[-1] != '{')
+				stmt--;
+			while (isspace((unsigned char)*stmt))
+				stmt++;
+			if (*r == '[' && word_at(v->text, stmt, "typedef")) {
+				*why = "a typedef of an array in a %header "
+				       "block";
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* A payload C cannot pass by value: say so where it is written. */
+static void check_payload_type(Checker *ck, const char *ctype, Loc loc,
+                               const Message *m, const Variant *v)
+{
+	const char *why;
+	if (!ctype || strchr(ctype, '*') || !is_array_type(ck, ctype, &why))
+		return;
+	diag_error(ck->d, loc,
+	           "the payload type '%s' of '%s.%s' is an array (%s); C "
+	           "cannot pass an array by value, as constructors and "
+	           "accessors do: wrap it in a struct",
+	           ctype, m->name, v->name, why);
+}
+
 static void check_message(Checker *ck, Message *m)
 {
 	check_name(ck, m->name, m->loc, "a message");
@@ -205,6 +274,9 @@ static void check_message(Checker *ck, Message *m)
 		check_table_put(ck->a, &seen, v->name, v);
 		check_gen_variant(ck, m, v);
 		check_fields(ck, m, v);
+		check_payload_type(ck, v->ctype, v->ctype_loc, m, v);
+		for (const Field *f = v->fields; f; f = f->next)
+			check_payload_type(ck, f->ctype, f->ctype_loc, m, v);
 	}
 }
 

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "arena.h"
 #include "ast.h"
 
 typedef struct EmitOptions {
@@ -25,11 +26,12 @@ typedef struct EmitOptions {
 	const char *header_name; /* how the .c file #includes the header */
 	const char *out_name;    /* the .c file's own name, for the #line
 	                            directives that point back into it */
+	Arena *arena;            /* the compile's: names, escaped strings */
 } EmitOptions;
 
 bool emit_header(const Program *p, const EmitOptions *o, FILE *out);
 bool emit_source(const Program *p, const EmitOptions *o, FILE *out);
 /* The pipeline as a Graphviz digraph (--dot). */
-bool emit_dot(const Program *p, FILE *out);
+bool emit_dot(const Program *p, FILE *out, Arena *a);
 
 #endif

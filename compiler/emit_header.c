@@ -16,6 +16,7 @@
 
 #include "emit.h"
 #include "emit_util.h"
+#include "util.h"
 
 /* The C type of a variant's payload: its single C type, or the struct
  * of its fields. Writes into buf (of size n). */
@@ -32,8 +33,7 @@ static const char *payload_type(const Message *m, const Variant *v, char *buf,
 static void out_decl(Out *o, const char *type, const char *name)
 {
 	size_t n = strlen(type);
-	out_printf(o, "%s%s%s", type, n && type[n - 1] == '*' ? "" : " ",
-	           name);
+	out_printf(o, "%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", name);
 }
 
 /* The tag enum, the fields structs and the tagged union of m. */
@@ -152,8 +152,9 @@ static void emit_functions(Out *o, const EmitOptions *eo, const Message *m)
 	vars.v['C' - 'A'] = m->copy_fn;
 
 	out_tmpl(o, &vars,
-	         "/* Constructors $M_V(payload); accessors $M_V_val(&m) and\n"
-	         " * $M_V_ptr(&m), which assert that m holds variant V. */\n");
+	         "/* A constructor per variant of $M and, for a variant with a "
+	         "payload, its\n * _val and _ptr accessors, which assert that "
+	         "m holds that variant. */\n");
 	for (const Variant *v = m->variants; v; v = v->next)
 		emit_variant_functions(o, eo, m, v);
 	out_line_back(o, eo, eo->header_name);
@@ -181,7 +182,8 @@ static void emit_functions(Out *o, const EmitOptions *eo, const Message *m)
 	         "\n/* Frees what m owns (the drop hook, if any): for a "
 	         "message received and\n * not sent on. */\n"
 	         "static inline void $M_destroy($M *m)\n{\n");
-	out_tmpl(o, &vars, m->drop_fn ? "\t$D(m);\n}\n\n" : "\t(void)m;\n}\n\n");
+	out_tmpl(o, &vars,
+	         m->drop_fn ? "\t$D(m);\n}\n\n" : "\t(void)m;\n}\n\n");
 	out_tmpl(o, &vars,
 	         "/* A copy of m owning its own payload (the copy hook, if "
 	         "any). */\n"
@@ -287,11 +289,12 @@ static void emit_externs(Out *o, const Program *p, const EmitOptions *eo)
 		if (!s->is_extern)
 			continue;
 		if (!any)
-			out_puts(o, "/*\n * Extern stages: write these "
-			            "functions in your own .c file. Each runs "
-			            "once per\n * instance, like an inline body, "
-			            "and returns 0 or an error code (R11).\n"
-			            " */\n");
+			out_puts(o,
+			         "/*\n * Extern stages: write these "
+			         "functions in your own .c file. Each runs "
+			         "once per\n * instance, like an inline body, "
+			         "and returns 0 or an error code (R11).\n"
+			         " */\n");
 		any = true;
 		out_printf(o, "/* extern stage %s (%s:%d) */\n", s->name,
 		           src_base(eo), s->loc.line);
@@ -334,24 +337,25 @@ static const char run_api[] =
 static void emit_prologue(Out *o, const Program *p, const EmitOptions *eo,
                           const char *guard)
 {
-	const char *hname = eo->header_name ? base_name(eo->header_name) : "";
+	const char *hname =
+	        eo->header_name ? util_base_name(eo->header_name) : "";
 	out_printf(o,
 	           "/*\n * %s - generated from %s by pipec - do not edit.\n"
 	           " * You may use this generated file under any terms you "
 	           "like.\n *\n",
 	           hname, src_base(eo));
-	if (p->name)
+	if (p->is_module)
+		out_puts(o, " * Message types shared by the pipelines that "
+		            "import them.\n */\n");
+	else
 		out_printf(o,
 		           " * The C API of pipeline %s: its messages, their "
 		           "typed ports, its\n * parameters, and the functions "
 		           "that build and run it.\n */\n",
 		           p->name);
-	else
-		out_puts(o, " * Message types shared by pipelines that import "
-		            "them.\n */\n");
 	out_printf(o,
-	           "#ifndef %s_PIPEC_H\n"
-	           "#define %s_PIPEC_H\n\n"
+	           "#ifndef %s\n"
+	           "#define %s\n\n"
 	           "#include <assert.h>\n"
 	           "#include <stdbool.h>\n"
 	           "#include <stddef.h>\n"
@@ -361,6 +365,14 @@ static void emit_prologue(Out *o, const Program *p, const EmitOptions *eo,
 	           "#error \"%s needs the pipec runtime 0.2 or a later 0.x\"\n"
 	           "#endif\n\n",
 	           guard, guard, hname);
+	/* The messages of imported files, with their own %header blocks. */
+	for (const Import *im = p->imports; im; im = im->next) {
+		out_puts(o, "#include ");
+		out_cstring(o, im->header);
+		out_puts(o, "\n");
+	}
+	if (p->imports)
+		out_puts(o, "\n");
 	for (const Verbatim *v = p->verbatims; v; v = v->next) {
 		if (!v->in_header)
 			continue;
@@ -374,27 +386,32 @@ static void emit_epilogue(Out *o, const char *guard)
 {
 	out_printf(o,
 	           "#ifdef __cplusplus\n}\n#endif\n\n"
-	           "#endif /* %s_PIPEC_H */\n",
+	           "#endif /* %s */\n",
 	           guard);
 }
 
 bool emit_header(const Program *p, const EmitOptions *eo, FILE *f)
 {
 	Out o;
-	out_init(&o, f);
-	char *guard = upper_dup(p->name);
+	out_init(&o, f, eo->arena);
+	const char *guard =
+	        gen_name(&o, p->is_module ? GN_MODULE_GUARD : GN_GUARD, p, NULL,
+	                 NULL, NULL);
 	emit_prologue(&o, p, eo, guard);
 
+	/* Imported messages are declared by their own file's header. */
 	for (const Message *m = p->messages; m; m = m->next)
-		emit_message(&o, eo, m);
+		if (!m->from)
+			emit_message(&o, eo, m);
 
-	out_puts(&o, "/* ---- the pipeline ---- */\n\n");
-	Vars vars = {0};
-	vars.v['P' - 'A'] = p->name;
-	emit_params(&o, p);
-	emit_externs(&o, p, eo);
-	out_tmpl(&o, &vars, run_api);
+	if (!p->is_module) {
+		Vars vars = {0};
+		vars.v['P' - 'A'] = p->name;
+		out_puts(&o, "/* ---- the pipeline ---- */\n\n");
+		emit_params(&o, p);
+		emit_externs(&o, p, eo);
+		out_tmpl(&o, &vars, run_api);
+	}
 	emit_epilogue(&o, guard);
-	free(guard);
 	return out_finish(&o);
 }

@@ -19,6 +19,7 @@
 
 #include "emit.h"
 #include "emit_util.h"
+#include "util.h"
 
 /* Whether some channel carries message m: only those get a descriptor
  * (an unused static object would be a warning). */
@@ -32,7 +33,7 @@ static bool is_carried(const Program *p, const Message *m)
 
 static void emit_prologue(Out *o, const Program *p, const EmitOptions *eo)
 {
-	const char *out_name = eo->out_name ? base_name(eo->out_name) : "";
+	const char *out_name = eo->out_name ? util_base_name(eo->out_name) : "";
 	out_printf(o,
 	           "/*\n * %s - generated from %s by pipec - do not edit.\n"
 	           " * You may use this generated file under any terms you "
@@ -40,7 +41,8 @@ static void emit_prologue(Out *o, const Program *p, const EmitOptions *eo)
 	           " *\n * The stages of pipeline %s and the tables that wire "
 	           "them; its API\n * is in %s.\n */\n",
 	           out_name, src_base(eo), p->name,
-	           eo->header_name ? base_name(eo->header_name) : "its header");
+	           eo->header_name ? util_base_name(eo->header_name)
+	                           : "its header");
 	out_puts(o, "#ifndef _POSIX_C_SOURCE\n"
 	            "#define _POSIX_C_SOURCE 200809L\n"
 	            "#endif\n\n");
@@ -87,16 +89,16 @@ static void emit_stage(Out *o, const Program *p, const Stage *s,
 	}
 	out_printf(o, "), %s:%d */\n", src_base(eo), s->loc.line);
 	out_printf(o,
-	           "static int %s_%s_entry(pipec_stage *self, const "
+	           "static int %s(pipec_stage *self, const "
 	           "pipec_stage_args *pipec_a)\n{\n",
-	           P, S);
+	           gen_name(o, GN_STAGE_ENTRY, p, NULL, NULL, s));
 
 	if (s->is_extern) {
 		out_printf(o,
-		           "\treturn %s_stage_%s(self, (const %s_params "
+		           "\treturn %s(self, (const %s_params "
 		           "*)pipec_a->params,\n\t\t\tpipec_a->replica, "
 		           "pipec_a->replicas",
-		           P, S, P);
+		           gen_name(o, GN_STAGE_BODY, p, NULL, NULL, s), P);
 		for (const Port *pt = s->ports; pt; pt = pt->next) {
 			out_puts(o, ",\n\t\t\t");
 			out_port_arg(o, pt, "pipec_a");
@@ -122,37 +124,39 @@ static void emit_stage(Out *o, const Program *p, const Stage *s,
 	for (const Port *pt = s->ports; pt; pt = pt->next)
 		out_printf(o, ", (void)%s", pt->name);
 	out_puts(o, ";\n\t{\n");
-	out_verbatim(o, eo, eo->out_name, s->body ? s->body : "",
-	             s->body_loc);
+	out_verbatim(o, eo, eo->out_name, s->body ? s->body : "", s->body_loc);
 	out_puts(o, "\t}\n\treturn 0;\n}\n\n");
 }
 
 /* The runtime's view of message m: its size, tag and hooks. */
-static void emit_msg_type(Out *o, const Message *m)
+static void emit_msg_type(Out *o, const Program *p, const Message *m)
 {
-	Vars vars = {0};
-	vars.v['M' - 'A'] = m->name;
-	vars.v['D' - 'A'] = m->drop_fn;
-	vars.v['C' - 'A'] = m->copy_fn;
+	const char *M = m->name;
+	const char *type = gen_name(o, GN_MSG_TYPE_DESC, p, m, NULL, NULL);
+	const char *names = gen_name(o, GN_MSG_VARIANT_NAMES, p, m, NULL, NULL);
+	const char *drop = gen_name(o, GN_MSG_DROP_ENTRY, p, m, NULL, NULL);
+	const char *copy = gen_name(o, GN_MSG_COPY_ENTRY, p, m, NULL, NULL);
 	if (m->drop_fn)
-		out_tmpl(o, &vars,
-		         "static void $M_drop_(void *m, void *ctx)\n"
-		         "{\n\t(void)ctx;\n\t$D(($M *)m);\n}\n\n");
+		out_printf(o,
+		           "static void %s(void *m, void *ctx)\n"
+		           "{\n\t(void)ctx;\n\t%s((%s *)m);\n}\n\n",
+		           drop, m->drop_fn, M);
 	if (m->copy_fn)
-		out_tmpl(o, &vars,
-		         "static void $M_copy_(void *dst, const void *src)\n"
-		         "{\n\t$C(($M *)dst, (const $M *)src);\n}\n\n");
-	out_tmpl(o, &vars, "static const char *const $M_variants_[] = {");
+		out_printf(o,
+		           "static void %s(void *dst, const void *src)\n"
+		           "{\n\t%s((%s *)dst, (const %s *)src);\n}\n\n",
+		           copy, m->copy_fn, M, M);
+	out_printf(o, "static const char *const %s[] = {", names);
 	for (const Variant *v = m->variants; v; v = v->next)
 		out_printf(o, "%s\"%s\"", v == m->variants ? "" : ", ",
 		           v->name);
-	out_tmpl(o, &vars,
-	         "};\n"
-	         "static const pipec_msg_type $M_type_ = {\n"
-	         "\t\"$M\", sizeof($M), offsetof($M, tag), sizeof($M_tag),\n");
-	out_printf(o, "\t%s_variants_, %d, ", m->name, m->nvariants);
-	out_tmpl(o, &vars, m->drop_fn ? "$M_drop_, " : "NULL, ");
-	out_tmpl(o, &vars, m->copy_fn ? "$M_copy_,\n};\n\n" : "NULL,\n};\n\n");
+	out_printf(o,
+	           "};\n"
+	           "static const pipec_msg_type %s = {\n"
+	           "\t\"%s\", sizeof(%s), offsetof(%s, tag), sizeof(%s_tag),\n"
+	           "\t%s, %d, %s, %s,\n};\n\n",
+	           type, M, M, M, M, names, m->nvariants,
+	           m->drop_fn ? drop : "NULL", m->copy_fn ? copy : "NULL");
 }
 
 /* A count as a pipec_count initialiser: {param index, literal}. */
@@ -178,8 +182,8 @@ static void out_count_init(Out *o, const Count *c)
 /* Channels: one row each, with who is wired to it. */
 static void emit_channel_table(Out *o, const Program *p)
 {
-	out_printf(o, "static const pipec_chan_desc %s_chans_[] = {\n",
-	           p->name);
+	out_printf(o, "static const pipec_chan_desc %s[] = {\n",
+	           gen_name(o, GN_CHAN_TABLE, p, NULL, NULL, NULL));
 	for (const Channel *c = p->channels; c; c = c->next) {
 		out_puts(o, "\t/* ");
 		for (int i = 0; i < c->nsenders; i++)
@@ -193,8 +197,9 @@ static void emit_channel_table(Out *o, const Program *p)
 			out_printf(o, "%s%s.%s", i ? ", " : "",
 			           c->receivers[i]->stage->name,
 			           c->receivers[i]->name);
-		out_printf(o, " */\n\t{\"%s\", &%s_type_, ", c->name,
-		           c->msg->name);
+		out_printf(
+		        o, " */\n\t{\"%s\", &%s, ", c->name,
+		        gen_name(o, GN_MSG_TYPE_DESC, p, c->msg, NULL, NULL));
 		if (c->cap.kind == COUNT_NONE)
 			out_puts(o, "{-1, 0}");
 		else
@@ -211,6 +216,8 @@ static void emit_channel_table(Out *o, const Program *p)
  */
 static void emit_port_tables(Out *o, const Program *p)
 {
+	const char *chans =
+	        gen_name(o, GN_PORT_CHAN_TABLE, p, NULL, NULL, NULL);
 	int k = 0, nports = 0;
 	for (const Stage *s = p->stages; s; s = s->next)
 		for (const Port *pt = s->ports; pt; pt = pt->next)
@@ -218,8 +225,7 @@ static void emit_port_tables(Out *o, const Program *p)
 	if (!nports)
 		return;
 	if (k)
-		out_printf(o, "static const unsigned %s_port_chans_[] = {",
-		           p->name);
+		out_printf(o, "static const unsigned %s[] = {", chans);
 	k = 0;
 	for (const Stage *s = p->stages; s; s = s->next)
 		for (const Port *pt = s->ports; pt; pt = pt->next)
@@ -230,17 +236,21 @@ static void emit_port_tables(Out *o, const Program *p)
 	if (k)
 		out_puts(o, "\n};\n\n");
 
-	out_printf(o, "static const pipec_port_desc %s_ports_[] = {\n",
-	           p->name);
+	out_printf(o, "static const pipec_port_desc %s[] = {\n",
+	           gen_name(o, GN_PORT_TABLE, p, NULL, NULL, NULL));
 	k = 0;
 	for (const Stage *s = p->stages; s; s = s->next) {
 		for (const Port *pt = s->ports; pt; pt = pt->next) {
 			out_printf(o, "\t/* %s.%s */\n", s->name, pt->name);
-			out_printf(o, "\t{\"%s\", %s, &%s_type_, UINT64_C(0x%llx),\n\t ",
-			           pt->name, pt->dir == PORT_OUT ? "true" : "false",
-			           pt->msg->name, (unsigned long long)pt->mask);
+			out_printf(o,
+			           "\t{\"%s\", %s, &%s, UINT64_C(0x%llx),\n\t ",
+			           pt->name,
+			           pt->dir == PORT_OUT ? "true" : "false",
+			           gen_name(o, GN_MSG_TYPE_DESC, p, pt->msg,
+			                    NULL, NULL),
+			           (unsigned long long)pt->mask);
 			if (pt->nchans)
-				out_printf(o, "%s_port_chans_ + %d", p->name, k);
+				out_printf(o, "%s + %d", chans, k);
 			else
 				out_puts(o, "NULL");
 			out_printf(o, ", %d, %d},\n", pt->nchans, pt->loc.line);
@@ -252,16 +262,17 @@ static void emit_port_tables(Out *o, const Program *p)
 
 static void emit_stage_table(Out *o, const Program *p)
 {
-	out_printf(o, "static const pipec_stage_desc %s_stages_[] = {\n",
-	           p->name);
+	const char *ports = gen_name(o, GN_PORT_TABLE, p, NULL, NULL, NULL);
+	out_printf(o, "static const pipec_stage_desc %s[] = {\n",
+	           gen_name(o, GN_STAGE_TABLE, p, NULL, NULL, NULL));
 	int k = 0;
 	for (const Stage *s = p->stages; s; s = s->next) {
-		out_printf(o, "\t{\"%s\", %s_%s_entry, ", s->name, p->name,
-		           s->name);
+		out_printf(o, "\t{\"%s\", %s, ", s->name,
+		           gen_name(o, GN_STAGE_ENTRY, p, NULL, NULL, s));
 		out_count_init(o, &s->replicas);
 		if (s->nports)
-			out_printf(o, ",\n\t %s_ports_ + %d, %d, %d},\n",
-			           p->name, k, s->nports, s->loc.line);
+			out_printf(o, ",\n\t %s + %d, %d, %d},\n", ports, k,
+			           s->nports, s->loc.line);
 		else
 			out_printf(o, ",\n\t NULL, 0, %d},\n", s->loc.line);
 		k += s->nports;
@@ -284,9 +295,9 @@ static unsigned param_use(const Program *p, const Param *pa)
 }
 
 static const char *const param_type_enum[] = {
-        [PT_INT] = "PIPEC_PARAM_INT",       [PT_LONG] = "PIPEC_PARAM_LONG",
-        [PT_SIZE] = "PIPEC_PARAM_SIZE",     [PT_DOUBLE] = "PIPEC_PARAM_DOUBLE",
-        [PT_BOOL] = "PIPEC_PARAM_BOOL",     [PT_STRING] = "PIPEC_PARAM_STRING",
+        [PT_INT] = "PIPEC_PARAM_INT",   [PT_LONG] = "PIPEC_PARAM_LONG",
+        [PT_SIZE] = "PIPEC_PARAM_SIZE", [PT_DOUBLE] = "PIPEC_PARAM_DOUBLE",
+        [PT_BOOL] = "PIPEC_PARAM_BOOL", [PT_STRING] = "PIPEC_PARAM_STRING",
 };
 
 static const char *const param_use_text[] = {
@@ -305,13 +316,15 @@ static void emit_params(Out *o, const Program *p)
 	out_puts(o, p->params ? "\n\t};\n" : "};\n");
 	out_puts(o, "\t*params = defaults;\n}\n\n");
 	out_printf(o,
-	           "static void %s_params_init_(void *params)\n"
+	           "static void %s(void *params)\n"
 	           "{\n\t%s_params_init((%s_params *)params);\n}\n\n",
-	           P, P, P);
+	           gen_name(o, GN_PARAMS_INIT_ENTRY, p, NULL, NULL, NULL), P,
+	           P);
 	if (!p->params)
 		return;
 
-	out_printf(o, "static const pipec_param_desc %s_params_[] = {\n", P);
+	out_printf(o, "static const pipec_param_desc %s[] = {\n",
+	           gen_name(o, GN_PARAM_TABLE, p, NULL, NULL, NULL));
 	for (const Param *pa = p->params; pa; pa = pa->next) {
 		out_printf(o, "\t{\"%s\", %s, offsetof(%s_params, %s), ",
 		           pa->name, param_type_enum[pa->type], P, pa->name);
@@ -367,10 +380,11 @@ static const char pipeline_api[] =
         "}\n";
 
 /* A table's name and length in the pipeline's table, or NULL and 0. */
-static void out_table_ref(Out *o, const char *P, const char *table, int n)
+static void out_table_ref(Out *o, const Program *p, GenNameId table, int n)
 {
 	if (n)
-		out_printf(o, "%s_%s_, %d", P, table, n);
+		out_printf(o, "%s, %d", gen_name(o, table, p, NULL, NULL, NULL),
+		           n);
 	else
 		out_puts(o, "NULL, 0");
 }
@@ -380,16 +394,18 @@ static void emit_pipeline(Out *o, const Program *p, const EmitOptions *eo)
 	const char *P = p->name;
 	Vars vars = {0};
 	vars.v['P' - 'A'] = P;
-	out_printf(o, "const pipec_pipeline_desc %s_desc = {\n\t", P);
+	out_printf(o, "const pipec_pipeline_desc %s = {\n\t",
+	           gen_name(o, GN_DESC, p, NULL, NULL, NULL));
 	out_cstring(o, P);
 	out_puts(o, ", ");
 	out_cstring(o, src_base(eo));
-	out_printf(o, ", sizeof(%s_params), %s_params_init_,\n\t", P, P);
-	out_table_ref(o, P, "params", p->nparams);
+	out_printf(o, ", sizeof(%s_params), %s,\n\t", P,
+	           gen_name(o, GN_PARAMS_INIT_ENTRY, p, NULL, NULL, NULL));
+	out_table_ref(o, p, GN_PARAM_TABLE, p->nparams);
 	out_puts(o, ", ");
-	out_table_ref(o, P, "chans", p->nchannels);
+	out_table_ref(o, p, GN_CHAN_TABLE, p->nchannels);
 	out_puts(o, ", ");
-	out_table_ref(o, P, "stages", p->nstages);
+	out_table_ref(o, p, GN_STAGE_TABLE, p->nstages);
 	out_puts(o, ", PIPEC_CHECKS,\n};\n\n");
 	out_tmpl(o, &vars, pipeline_api);
 	if (eo->with_main)
@@ -401,7 +417,7 @@ static void emit_pipeline(Out *o, const Program *p, const EmitOptions *eo)
 bool emit_source(const Program *p, const EmitOptions *eo, FILE *f)
 {
 	Out o;
-	out_init(&o, f);
+	out_init(&o, f, eo->arena);
 	emit_prologue(&o, p, eo);
 
 	out_puts(&o, "/* ---- stages ---- */\n\n");
@@ -412,7 +428,7 @@ bool emit_source(const Program *p, const EmitOptions *eo, FILE *f)
 	             "stages ---- */\n\n");
 	for (const Message *m = p->messages; m; m = m->next)
 		if (is_carried(p, m))
-			emit_msg_type(&o, m);
+			emit_msg_type(&o, p, m);
 	emit_params(&o, p);
 	if (p->channels)
 		emit_channel_table(&o, p);

@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "diag.h"
+#include "util.h"
 
-void out_init(Out *o, FILE *f)
+void out_init(Out *o, FILE *f, Arena *a)
 {
 	o->f = f;
+	o->a = a;
 	o->line = 0;
 	o->failed = false;
 }
@@ -59,19 +61,7 @@ void out_printf(Out *o, const char *fmt, ...)
 
 void out_cstring(Out *o, const char *s)
 {
-	out_puts(o, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			out_printf(o, "\\%c", c);
-		else if (c == '\n')
-			out_puts(o, "\\n");
-		else if (c < 0x20 || c == 0x7f)
-			out_printf(o, "\\%03o", c);
-		else
-			out_write(o, (const char *)&c, 1);
-	}
-	out_puts(o, "\"");
+	out_puts(o, util_c_string(o->a, s));
 }
 
 void out_comment_text(Out *o, const char *s)
@@ -163,15 +153,9 @@ void out_verbatim(Out *o, const EmitOptions *eo, const char *back_name,
 		out_line_directive(o, o->line + 2, back_name);
 }
 
-const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 const char *src_base(const EmitOptions *eo)
 {
-	return base_name(eo->src_name ? eo->src_name : "<stdin>");
+	return util_base_name(eo->src_name ? eo->src_name : "<stdin>");
 }
 
 void out_stage_signature(Out *o, const Program *p, const Stage *s)
@@ -199,68 +183,31 @@ void out_port_type(Out *o, const Port *pt)
 		out_puts(o, "}");
 }
 
-char *upper_dup(const char *s)
-{
-	size_t n = strlen(s);
-	char *u = malloc(n + 1);
-	if (!u)
-		die("out of memory");
-	for (size_t i = 0; i <= n; i++)
-		u[i] = (char)toupper((unsigned char)s[i]);
-	return u;
-}
-
-void out_upper(Out *o, const char *s)
-{
-	for (; *s; s++) {
-		char c = (char)toupper((unsigned char)*s);
-		out_write(o, &c, 1);
-	}
-}
-
 void out_tag(Out *o, const Message *m, const Variant *v)
 {
-	out_upper(o, m->name);
-	out_puts(o, "_");
-	out_upper(o, v->name);
+	out_printf(o, "%s_%s", util_upper(o->a, m->name),
+	           util_upper(o->a, v->name));
 }
 
-uint64_t port_mask(const Port *pt)
+const char *gen_name(Out *o, GenNameId id, const Program *p, const Message *m,
+                     const Variant *v, const Stage *s)
 {
-	if (!pt->variants)
-		return pt->msg && pt->msg->nvariants < 64
-		               ? (UINT64_C(1) << pt->msg->nvariants) - 1
-		               : UINT64_MAX;
-	uint64_t mask = 0;
-	for (const VariantRef *r = pt->variants; r; r = r->next)
-		if (r->resolved && r->resolved->index < 64)
-			mask |= UINT64_C(1) << r->resolved->index;
-	return mask;
-}
-
-bool mask_is_all(const Message *m, uint64_t mask)
-{
-	for (const Variant *v = m->variants; v; v = v->next)
-		if (v->index < 64 && !(mask >> v->index & 1))
-			return false;
-	return true;
-}
-
-void out_count(Out *o, const Count *c, const char *pv)
-{
-	switch (c->kind) {
-	case COUNT_NONE:
-		out_puts(o, "1");
-		break;
-	case COUNT_LIT:
-		out_printf(o, "%lld", c->value);
-		break;
-	case COUNT_PARAM:
-		out_printf(o, "%s->%s", pv,
-		           c->resolved ? c->resolved->name : c->param);
-		break;
-	case COUNT_UNBOUNDED:
-		out_puts(o, "PIPEC_UNBOUNDED");
-		break;
+	const char *vars[26] = {0};
+	if (p && p->name) {
+		vars['P' - 'A'] = p->name;
+		vars['Q' - 'A'] = util_upper(o->a, p->name);
 	}
+	if (m) {
+		vars['M' - 'A'] = m->name;
+		vars['U' - 'A'] = util_upper(o->a, m->name);
+	}
+	if (v) {
+		vars['V' - 'A'] = v->name;
+		vars['W' - 'A'] = util_upper(o->a, v->name);
+	}
+	if (s)
+		vars['S' - 'A'] = s->name;
+	if (p && p->is_module)
+		vars['F' - 'A'] = gen_file_stem(o->a, p->src->path);
+	return util_subst(o->a, gen_name_rows[id].tmpl, vars);
 }

@@ -16,15 +16,17 @@
 
 #include "ast.h"
 #include "emit.h"
+#include "gen_names.h"
 
 /* A generated file being written. */
 typedef struct Out {
 	FILE *f;
+	Arena *a;    /* where names and escaped strings are made */
 	int line;    /* newlines written so far: the next line is line + 1 */
 	bool failed; /* a write failed (errno says why) */
 } Out;
 
-void out_init(Out *o, FILE *f);
+void out_init(Out *o, FILE *f, Arena *a);
 /* Writes s as is, counting its newlines. */
 void out_puts(Out *o, const char *s);
 void out_printf(Out *o, const char *fmt, ...)
@@ -68,10 +70,8 @@ void out_line_back(Out *o, const EmitOptions *eo, const char *back_name);
  * into the header of a pipeline or of a message file. */
 void emit_message(Out *o, const EmitOptions *eo, const Message *m);
 
-/* The last component of a path: the banners name files by it so that the
- * output never depends on where the build ran. */
-const char *base_name(const char *path);
-/* The .pipe file's name without its directories, for banners. */
+/* The .pipe file's name without its directories, for banners (which
+ * must not depend on where the build ran). */
 const char *src_base(const EmitOptions *eo);
 
 /* The signature every stage body has, inline (static) or extern:
@@ -82,21 +82,15 @@ void out_stage_signature(Out *o, const Program *p, const Stage *s);
 /* A port's type as written: Num, Num.Generated or Num.{A, B}. */
 void out_port_type(Out *o, const Port *pt);
 
-/* A malloc'd copy of s in upper case (free it); dies if out of memory. */
-char *upper_dup(const char *s);
-/* Writes s in upper case. */
-void out_upper(Out *o, const char *s);
 /* Writes the tag constant of variant v of message m: NUM_GENERATED. */
 void out_tag(Out *o, const Message *m, const Variant *v);
 
-/* The variants a port accepts, as a mask (every variant when it lists
- * none), computed from the port's variant list. */
-uint64_t port_mask(const Port *pt);
-/* True when mask lets every variant of m through. */
-bool mask_is_all(const Message *m, uint64_t mask);
-
-/* How many instances a stage has, as C text ("1", "4", "params->workers")
- * in a context where the parameters are `pv`. */
-void out_count(Out *o, const Count *c, const char *pv);
+/*
+ * The generated name of row id of gen_names.h, with $P, $M, $S ... taken
+ * from the Program, message, variant and stage given (NULL where the row
+ * does not use them): the one spelling the clash checks also use.
+ */
+const char *gen_name(Out *o, GenNameId id, const Program *p, const Message *m,
+                     const Variant *v, const Stage *s);
 
 #endif

@@ -49,6 +49,14 @@
 	X(GN_FREE, GEN_PIPELINE, "$P_free", "the free function")               \
 	X(GN_RUN, GEN_PIPELINE, "$P_run", "the run function")                  \
 	X(GN_DESC, GEN_PIPELINE, "$P_desc", "the pipeline's table")            \
+	X(GN_PARAMS_INIT_ENTRY, GEN_PIPELINE, "$P_params_init_",               \
+	  "the table's parameter init function")                               \
+	X(GN_PARAM_TABLE, GEN_PIPELINE, "$P_params_", "the parameter table")   \
+	X(GN_CHAN_TABLE, GEN_PIPELINE, "$P_chans_", "the channel table")       \
+	X(GN_PORT_TABLE, GEN_PIPELINE, "$P_ports_", "the port table")          \
+	X(GN_PORT_CHAN_TABLE, GEN_PIPELINE, "$P_port_chans_",                  \
+	  "the ports' channel table")                                          \
+	X(GN_STAGE_TABLE, GEN_PIPELINE, "$P_stages_", "the stage table")       \
 	/* a message file F */                                                 \
 	X(GN_MODULE_GUARD, GEN_MODULE, "$F_PIPEC_H", "the include guard")      \
 	/* each message M */                                                   \
@@ -83,16 +91,19 @@
 	X(GN_MSG_OUT_DROP, GEN_MESSAGE, "$M_out_drop",                         \
 	  "the out_drop function")                                             \
 	X(GN_MSG_TYPE_DESC, GEN_MESSAGE, "$M_type_", "the type descriptor")    \
+	X(GN_MSG_VARIANT_NAMES, GEN_MESSAGE, "$M_variants_",                   \
+	  "the variant name table")                                            \
+	X(GN_MSG_DROP_ENTRY, GEN_MESSAGE, "$M_drop_", "the drop hook's entry") \
+	X(GN_MSG_COPY_ENTRY, GEN_MESSAGE, "$M_copy_", "the copy hook's entry") \
 	/* each variant V of M */                                              \
 	X(GN_VARIANT_NEW, GEN_VARIANT, "$M_$V", "the constructor")             \
 	X(GN_VARIANT_TAG, GEN_VARIANT, "$U_$W", "the tag constant")            \
 	X(GN_VARIANT_VAL, GEN_PAYLOAD, "$M_$V_val", "the value function")      \
 	X(GN_VARIANT_PTR, GEN_PAYLOAD, "$M_$V_ptr", "the pointer function")    \
+	X(GN_VARIANT_FIELDS, GEN_PAYLOAD, "$M_$V_fields", "the fields type")   \
 	/* each stage S of P */                                                \
 	X(GN_STAGE_BODY, GEN_STAGE, "$P_stage_$S", "the body function")        \
 	X(GN_STAGE_ENTRY, GEN_STAGE, "$P_$S_entry", "the entry function")      \
-	X(GN_STAGE_PORTS, GEN_STAGE, "$P_$S_ports_", "the port table")         \
-	X(GN_STAGE_CHANS, GEN_STAGE, "$P_$S_chans_", "the channel table")      \
 	/* inside a stage body */                                              \
 	X(GN_BODY_SELF, GEN_BODY, "self", "the stage instance")                \
 	X(GN_BODY_PARAMS, GEN_BODY, "params", "the parameters")                \

@@ -408,6 +408,7 @@ static bool write_outputs(const Program *p, const Options *opt, Arena *a,
 	        .src_name = opt->input,
 	        .header_name = util_base_name(opt->out_h),
 	        .out_name = opt->out_c,
+	        .arena = a,
 	};
 	bool ok = true;
 	for (int i = 0; i < NOUT && ok; i++)
@@ -425,7 +426,7 @@ static bool write_outputs(const Program *p, const Options *opt, Arena *a,
 	}
 	if (ok && out[OUT_D].f)
 		write_deps(out[OUT_D].f, p, opt, a);
-	if (ok && out[OUT_DOT].f && !emit_dot(p, out[OUT_DOT].f)) {
+	if (ok && out[OUT_DOT].f && !emit_dot(p, out[OUT_DOT].f, a)) {
 		diag_error_noloc(d, "cannot write '%s': %s", opt->dot,
 		                 strerror(errno));
 		ok = false;

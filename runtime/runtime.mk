@@ -24,18 +24,18 @@ $(RUNTIME_OBJ): runtime/runtime.mk
 
 $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)rm -f $@
+	$(QUIET_AR)$(AR) rcs $@ $^
 
 # -Bsymbolic-functions: the library's calls to its own functions (a port
 # send to pipec_send) go straight there, not through the PLT.
 $(RUNTIME_SO): $(RUNTIME_OBJ) runtime/libpipec.map
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(RUNTIME_SONAME) \
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(RUNTIME_SONAME) \
 		-Wl,--version-script,runtime/libpipec.map \
 		-Wl,-Bsymbolic-functions -o $@ $(RUNTIME_OBJ) $(LDLIBS)
 
 $(O)/$(RUNTIME_SONAME): $(RUNTIME_SO)
-	ln -sf $(notdir $<) $@
+	$(Q)ln -sf $(notdir $<) $@
 $(O)/libpipec.so: $(O)/$(RUNTIME_SONAME)
-	ln -sf $(notdir $<) $@
+	$(Q)ln -sf $(notdir $<) $@

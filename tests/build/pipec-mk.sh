@@ -33,8 +33,8 @@ check() {
 }
 
 # pipec, logging each run, and listing the files named in ./imports as
-# imported by the .pipe file (pipec has no imports yet: the rules must
-# handle them when it does).
+# imported by the .pipe file, as the real pipec lists a file's imports:
+# on the rule's line, and each with an empty rule of its own.
 cat >"$work/pipec" <<EOF
 #!/bin/sh
 echo run >>runs
@@ -43,7 +43,10 @@ while [ \$# -gt 0 ]; do
 	[ "\$1" = -MF ] && deps=\$2
 	shift
 done
-[ -s imports ] && sed -i "1s|\\\$| \$(cat imports)|" "\$deps"
+if [ -s imports ]; then
+	sed -i "1s|\\\$| \$(cat imports)|" "\$deps"
+	printf '\n%s:\n' \$(cat imports) >>"\$deps"
+fi
 exit 0
 EOF
 chmod +x "$work/pipec"

@@ -20,7 +20,7 @@ $(RT_TEST_OBJS): ALL_CFLAGS += -Iruntime
 
 $(RT_TEST_BINS): $(RT_TEST_DIR)/%: $(RT_TEST_DIR)/%.o \
 		$(RT_TEST_DIR)/rt_test.o $(RUNTIME_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(RT_TEST_DIR)/rt_test.o \
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $< $(RT_TEST_DIR)/rt_test.o \
 		$(RUNTIME_LIB) -lcmocka $(LDLIBS)
 
 # test_nomem links the runtime's test build: the same sources compiled
@@ -31,12 +31,12 @@ RT_TEST_BINS += $(RT_TEST_DIR)/test_nomem
 
 $(RT_FAULT_DIR)/%.o: runtime/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DPIPEC_FAULTS -c $< -o $@
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -DPIPEC_FAULTS -c $< -o $@
 
 $(RT_TEST_DIR)/test_nomem.o: ALL_CFLAGS += -Iruntime
 $(RT_TEST_DIR)/test_nomem: $(RT_TEST_DIR)/test_nomem.o \
 		$(RT_TEST_DIR)/rt_test.o $(RT_FAULT_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 # ThreadSanitizer slows thread creation most: fewer runs keep the suite
 # near a minute on two cores (an explicit setting in the environment wins).
@@ -49,11 +49,7 @@ endif
 TESTS += test-runtime
 
 test-runtime: $(RT_TEST_BINS)
-	@fail=0; for t in $(RT_TEST_BINS); do \
-		echo "== $$t"; $(RT_TEST_ENV) $$t || fail=1; \
-	done; \
-	if [ $$fail = 0 ]; then echo "test-runtime: all passed"; \
-	else echo "test-runtime: FAILED"; exit 1; fi
+	$(Q)$(RT_TEST_ENV) tests/runtime/run.sh $@ $(RT_TEST_BINS)
 
 # Symbol hygiene: the library defines pipec_ names only, and the shared
 # library exports only those of pipec.h. The checker must also catch a
@@ -62,16 +58,8 @@ test-runtime: $(RT_TEST_BINS)
 TESTS += test-runtime-symbols
 
 test-runtime-symbols: $(RUNTIME_LIB) $(RUNTIME_SO)
-	@mkdir -p $(RT_TEST_DIR)
-	@printf 'int stray_name(void);\nint stray_name(void) { return 0; }\n' \
-		| $(CC) -x c -c - -o $(RT_TEST_DIR)/stray.o
-	@rm -f $(RT_TEST_DIR)/stray.a
-	@$(AR) rcs $(RT_TEST_DIR)/stray.a $(RT_TEST_DIR)/stray.o
-	@if tests/runtime/check-symbols.sh $(RT_TEST_DIR)/stray.a >/dev/null; \
-	then echo "test-runtime-symbols: a stray name went unnoticed"; \
-		exit 1; fi
-	@tests/runtime/check-symbols.sh $(RUNTIME_LIB) $(RUNTIME_SO) && \
-		echo "test-runtime-symbols: passed"
+	$(Q)CC="$(CC)" AR="$(AR)" tests/runtime/symbols.sh $(RT_TEST_DIR) \
+		$(RUNTIME_LIB) $(RUNTIME_SO)
 
 # The shared library works: the port tests, linked against it.
 .PHONY: test-runtime-shared
@@ -79,7 +67,7 @@ TESTS += test-runtime-shared
 
 $(RT_TEST_DIR)/test_port_shared: $(RT_TEST_DIR)/test_port.o \
 		$(RT_TEST_DIR)/rt_test.o $(RUNTIME_SO) $(RUNTIME_SO_LINKS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(RT_TEST_DIR)/test_port.o \
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $(RT_TEST_DIR)/test_port.o \
 		$(RT_TEST_DIR)/rt_test.o -L$(O) -lpipec -lcmocka $(LDLIBS)
 
 test-runtime-shared: $(RT_TEST_DIR)/test_port_shared
@@ -94,10 +82,5 @@ test-runtime-shared: $(RT_TEST_DIR)/test_port_shared
 VALGRIND_TESTS += test-runtime-valgrind
 
 test-runtime-valgrind: $(RT_TEST_BINS)
-	@fail=0; for t in $(RT_TEST_BINS); do \
-		echo "== valgrind $$t"; \
-		PIPEC_TEST_SLOW=10 PIPEC_TEST_RUNS=20 PIPEC_STRESS_ITERS=30 \
-			$(VALGRIND) $$t || fail=1; \
-	done; \
-	if [ $$fail = 0 ]; then echo "test-runtime-valgrind: all passed"; \
-	else echo "test-runtime-valgrind: FAILED"; exit 1; fi
+	$(Q)PIPEC_TEST_SLOW=10 PIPEC_TEST_RUNS=20 PIPEC_STRESS_ITERS=30 \
+		tests/runtime/run.sh $@ $(RT_TEST_BINS) -- $(VALGRIND)

@@ -270,10 +270,15 @@ static void test_generated_names(void **state)
 	         "t.pipe:2:7: error: the entry function of stage 's' would be "
 	         "named 't_s_entry' in the generated C, like the type of "
 	         "message 't_s_entry'"},
-	        {ONE_STAGE "message t_s_chans_ { A; }\n",
-	         "the channel table of stage 's' would be named"},
-	        {ONE_STAGE "message t_s_ports_ { A; }\n",
-	         "the port table of stage 's' would be named"},
+	        {ONE_STAGE "message t_chans_ { A; }\n",
+	         "like the channel table of pipeline 't'"},
+	        {ONE_STAGE "message t_ports_ { A; }\n",
+	         "like the port table of pipeline 't'"},
+	        {ONE_STAGE "message Num { X(a: int); }\nmessage Num_X_fields "
+	                   "{ A; }\n",
+	         "like the fields type of variant 'Num.X'"},
+	        {ONE_STAGE "message Num { variants_; }\n",
+	         "like the variant name table of message 'Num'"},
 	        {ONE_STAGE "message t_stage_s { A; }\n",
 	         "the body function of stage 's' would be named"},
 	};
@@ -291,7 +296,6 @@ static void test_generated_names(void **state)
 	Unit u;
 	check_ok(&u,
 	         ONE_STAGE "message Num { send_one_; send_how_; X(a: int); }\n"
-	                   "message Num_X_fields { A; }\n"
 	                   "message t_drop_Num { A; }\n"
 	                   "message t_s_inst { A; }\n"
 	                   "message t_s_thread { A; }\n"

@@ -2,7 +2,7 @@
 # lexer, the parser, the checks, the shared helpers and imports, linked against
 # $(O)/libpipecc.a.
 
-UNIT_TESTS := lexer parser check util import
+UNIT_TESTS := lexer parser check util import emit
 UNIT_BINS := $(UNIT_TESTS:%=$(O)/tests/unit/test_%)
 UNIT_HELPERS := $(O)/tests/unit/helpers.o
 
