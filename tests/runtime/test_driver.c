@@ -586,7 +586,8 @@ static void test_driver_variant_check_names_the_program(void **state)
 {
 	rt_child c;
 	static const char line[] =
-	        "drv: tests/bad.pipe:5: stage 'gen[0]' port 'o' cannot send "
+	        "drv: tests/bad.pipe:5: pipeline 'bad' stage 'gen[0]' port 'o' "
+	        "cannot send "
 	        "Num.Squared (it accepts Num.Generated)\n";
 
 	(void)state;
