@@ -1,6 +1,8 @@
 # tests/build/build.mk - tests of the build itself.
 #
 #   make test-install   make install copies this variant's files ($(O))
+#                       and the others, where the variables say; make
+#                       uninstall removes them
 #   make test-pipec-mk  mk/pipec.mk in a project of its own: pipec runs
 #                       when an input changed, and a second make does
 #                       nothing
@@ -12,7 +14,7 @@
 TESTS += test-install
 test-install: all
 	$(Q)tests/build/install.sh "$(MAKE)" $(O)/tests/build $(PIPEC) \
-		$(RUNTIME_LIB)
+		$(RUNTIME_LIB) $(RUNTIME_SO)
 
 # It runs pipec: nothing for TSan to see.
 ifneq ($(VARIANT),tsan)
