@@ -9,6 +9,8 @@
 #   make test-format-check  scripts/format-check names the files
 #                       clang-format would change, and only those
 #   make test-help      make help names every target and variable
+#   make test-man       the man pages render without a warning, and
+#                       pipec.1 names every option of pipec --help
 
 .PHONY: test-install test-pipec-mk test-format-check
 TESTS += test-install
@@ -37,3 +39,11 @@ endif
 .PHONY: test-help
 test-help:
 	$(Q)tests/build/help.sh "$(MAKE)"
+
+# It reads pipec --help: the plain variant is enough.
+ifeq ($(VARIANT),plain)
+TESTS += test-man
+endif
+.PHONY: test-man
+test-man: $(PIPEC)
+	$(Q)tests/build/man.sh $(PIPEC)
