@@ -73,9 +73,10 @@ LDLIBS := -pthread
 # The Debian packages the goals need, by group (scripts/ensure-deps
 # installs them as root; otherwise it names the apt-get line and make
 # stops): re2c, lemon and $(CC) to build; cmocka, valgrind, clang, g++
-# and clang-format for the tests; the Go and Rust toolchains for bench;
-# clang-format to format. clean and help need nothing. Checked once, not
-# again when make restarts after regenerating a dependency file.
+# and clang-format for the tests (and cmake, ninja, pkg-config and groff);
+# the Go and Rust toolchains for bench; clang-format to format. clean,
+# help and uninstall need nothing. Checked once, not again when make
+# restarts after regenerating a dependency file.
 GOALS := $(or $(MAKECMDGOALS),all)
 NO_BUILD_GOALS := clean help format format-check uninstall
 DEPS := $(strip \
@@ -179,7 +180,7 @@ help:
 	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
 	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
 	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
-	'                 the vim files and bash completion (README.md)' \
+	'                 the vim files and bash completion (docs/install.md)' \
 	'  uninstall      remove what install put there, and the directories' \
 	'                 it made if they are empty (same variables)' \
 	'  format         clang-format every C file git tracks' \
