@@ -73,11 +73,12 @@ LDLIBS := -pthread
 # The Debian packages the goals need, by group (scripts/ensure-deps
 # installs them as root; otherwise it names the apt-get line and make
 # stops): re2c, lemon and $(CC) to build; cmocka, valgrind, clang, g++
-# and clang-format for the tests; the Go and Rust toolchains for bench;
-# clang-format to format. clean and help need nothing. Checked once, not
-# again when make restarts after regenerating a dependency file.
+# and clang-format for the tests (and cmake, ninja, pkg-config and groff);
+# the Go and Rust toolchains for bench; clang-format to format. clean,
+# help and uninstall need nothing. Checked once, not again when make
+# restarts after regenerating a dependency file.
 GOALS := $(or $(MAKECMDGOALS),all)
-NO_BUILD_GOALS := clean help format format-check
+NO_BUILD_GOALS := clean help format format-check uninstall
 DEPS := $(strip \
 	$(if $(filter-out $(NO_BUILD_GOALS),$(GOALS)),build) \
 	$(if $(filter check test test-% valgrind-%,$(GOALS)),check) \
@@ -92,7 +93,7 @@ endif
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all check test demo bench clean format format-check help install
+.PHONY: all check test demo bench clean format format-check help
 
 # Filled in by the fragments.
 ALL :=
@@ -150,18 +151,8 @@ check:
 .PHONY: test-valgrind
 test-valgrind: $(VALGRIND_TESTS)
 
-# Installs the files of the variant built ($(O)): make CC=clang install
-# installs what clang built.
-PREFIX ?= /usr/local
-install: all
-	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include
-	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/bin/pipec)install -m 755 \
-		$(PIPEC) $(DESTDIR)$(PREFIX)/bin/
-	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/lib/libpipec.a)install -m 644 \
-		$(RUNTIME_LIB) $(DESTDIR)$(PREFIX)/lib/
-	$(call say,INSTALL,$(DESTDIR)$(PREFIX)/include/pipec.h)install \
-		-m 644 runtime/pipec.h $(DESTDIR)$(PREFIX)/include/
+# make install and make uninstall (DESTDIR, PREFIX, BINDIR, ...).
+include dist/install.mk
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
@@ -187,8 +178,11 @@ help:
 	'  test           every test suite of one variant (VARIANT=...)' \
 	'  test-valgrind  the suites that run under valgrind' \
 	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
-	'  install        pipec, libpipec.a and pipec.h of the variant built,' \
-	'                 into DESTDIR/PREFIX/bin, lib and include' \
+	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
+	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
+	'                 the vim files and bash completion (docs/install.md)' \
+	'  uninstall      remove what install put there, and the directories' \
+	'                 it made if they are empty (same variables)' \
 	'  format         clang-format every C file git tracks' \
 	'  format-check   fail, naming them, where clang-format would change' \
 	'                 a file' \
@@ -214,7 +208,15 @@ help:
 	'  V=1            show each command instead of one line per step' \
 	'  CFLAGS, LDFLAGS  more flags for the compiler, for the linker' \
 	'  PREFIX         make install: where to (default /usr/local)' \
+	'  BINDIR, LIBDIR, INCLUDEDIR, DATADIR' \
+	'                 make install: PREFIX/bin, lib, include and share' \
+	'  MANDIR         make install: the man pages (default DATADIR/man)' \
 	'  DESTDIR        make install: a staging directory put before PREFIX' \
+	'                 (the installed files name the paths without it)' \
+	'  INSTALL_STRIP  make install: -s strips pipec (default); empty' \
+	'                 keeps its symbols' \
+	'  LDCONFIG       run after make install without DESTDIR (default' \
+	'                 ldconfig; empty: not run)' \
 	'  PEERS          make bench: the folder of the Go and Rust peer' \
 	'                 programs (default ../shared/bench/peers)' \
 	'' \
