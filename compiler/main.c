@@ -442,9 +442,16 @@ static bool output_open(Output *o, Diag *d)
 	return true;
 }
 
-static const char *output_name(const Output *o)
+/* Says that the output could not be written, and why (errno err). */
+static void output_error(const Output *o, int err, Diag *d)
 {
-	return o->how == TO_STDOUT ? "standard output" : o->target;
+	if (o->how == TO_STDOUT)
+		diag_error_noloc(
+		        d, "cannot write the graph to standard output: %s",
+		        strerror(err));
+	else
+		diag_error_noloc(d, "cannot write '%s': %s", o->target,
+		                 strerror(err));
 }
 
 static bool output_close(Output *o, Diag *d)
@@ -459,8 +466,7 @@ static bool output_close(Output *o, Diag *d)
 	}
 	o->f = NULL;
 	if (!ok)
-		diag_error_noloc(d, "cannot write '%s': %s", output_name(o),
-		                 strerror(err));
+		output_error(o, err, d);
 	return ok;
 }
 
@@ -522,8 +528,7 @@ static bool output_write_kept(Output *o, Diag *d)
 			errno = err;
 	}
 	if (!ok)
-		diag_error_noloc(d, "cannot write '%s': %s", output_name(o),
-		                 strerror(errno));
+		output_error(o, errno, d);
 	return ok;
 }
 

@@ -139,6 +139,9 @@ fresh
 expect 0 "--dot=- alone" -- "$pipec" --dot=- flow.pipe
 grep -q '^digraph' "$tmp/out" && ok || bad "--dot=- alone printed no graph"
 [ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "--dot=- alone wrote files"
+expect 1 "--dot=- to a full disk" -- sh -c "'$pipec' --dot=- flow.pipe >/dev/full"
+[ "$(cat "$tmp/err")" = "flow.pipe: error: cannot write the graph to standard output: No space left on device" ] &&
+	ok || bad "--dot=- to a full disk: $(cat "$tmp/err")"
 expect 0 "--dot alone with -MD" -- "$pipec" --dot g.dot -MD flow.pipe
 [ "$(cat "$tmp/w/g.dot.d" 2>/dev/null)" = "g.dot: flow.pipe" ] && ok ||
 	bad "--dot with -MD wrote '$(cat "$tmp/w/g.dot.d" 2>/dev/null)'"
