@@ -3,12 +3,14 @@
  *
  *     read the file -> parse -> load its imports -> check -> emit
  *
- * and the outputs (for a message file, only its header), written to
- * temporary files next to their targets and
- * renamed into place only when every pass succeeded (otherwise removed), so
- * a failed run never leaves a partial output. The header is not replaced
- * when its contents did not change, so make does not rebuild what includes
- * it. The command line and the exit codes are in docs/compiler.md.
+ * (--check stops before emit) and the outputs (for a message file, only
+ * its header; for --dot alone, only the graph), written to temporary
+ * files next to their targets and renamed into place only when every
+ * pass succeeded (otherwise removed), so a failed run never leaves a
+ * partial output; a device, a FIFO or a symbolic link is never replaced
+ * (see "outputs" below). The header is not replaced when its contents
+ * did not change, so make does not rebuild what includes it. The command
+ * line and the exit codes are in docs/compiler.md.
  */
 #define _POSIX_C_SOURCE 200809L
 
