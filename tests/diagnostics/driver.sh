@@ -52,6 +52,9 @@ for o in "-o FILE.c" "-H, --header FILE.h" "-MD" "-MF FILE" "--main" "--no-line"
 	"unused-param" "unused-channel" "stage-without-ports" "cycle"; do
 	grep -q "^  $o\( \|\$\)" "$tmp/out" && ok || bad "--help has no line for '$o'"
 done
+# ...and a line that continues a description never starts with a dash
+# (the completion would take it for an option).
+grep -q '^   [[:space:]]*-' "$tmp/out" && bad "--help: $(grep '^   [[:space:]]*-' "$tmp/out")" || ok
 
 expect 2 "unknown option" -- "$pipec" --frobnicate flow.pipe
 grep -q "unknown option '--frobnicate'" "$tmp/err" && ok || bad "unknown option not named"
