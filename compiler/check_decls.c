@@ -437,7 +437,7 @@ void check_stages(Checker *ck)
 			        "braces, or declare it 'extern stage'",
 			        s->name);
 		if (s->nports == 0)
-			diag_warning(ck->d, s->loc,
+			diag_warning(ck->d, s->loc, W_STAGE_WITHOUT_PORTS,
 			             "stage '%s' has no ports: it runs alone, "
 			             "unconnected to the pipeline",
 			             s->name);
@@ -509,7 +509,7 @@ void check_unused_params(Checker *ck)
 		for (Verbatim *v = p->verbatims; v && !used; v = v->next)
 			used = has_word(v->text, pa->name);
 		if (!used)
-			diag_warning(ck->d, pa->loc,
+			diag_warning(ck->d, pa->loc, W_UNUSED_PARAM,
 			             "parameter '%s' is never used (no count "
 			             "and no C code names it)",
 			             pa->name);

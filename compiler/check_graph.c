@@ -715,6 +715,7 @@ void check_connected(Checker *ck)
 		    check_table_get(&ck->chandecls, ck->nodes[n].decl->name) ==
 		            ck->nodes[n].decl)
 			diag_warning(ck->d, ck->nodes[n].decl->loc,
+			             W_UNUSED_CHANNEL,
 			             "channel '%s' is declared but never used",
 			             ck->nodes[n].decl->name);
 }
@@ -786,7 +787,7 @@ void check_cycles(Checker *ck)
 				        ck->a, "%s%s", text,
 				        ck->stage_info[a.to].stage->name);
 				if (p->allow_cycles)
-					diag_warning(ck->d, a.via->loc,
+					diag_warning(ck->d, a.via->loc, W_CYCLE,
 					             "the wiring has a cycle: "
 					             "%s",
 					             text);

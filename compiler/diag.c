@@ -4,7 +4,9 @@
  * Each message is "file:line:col: error: text", then the source line, then
  * a caret under the column. The caret line copies the tabs of the source
  * line and counts a UTF-8 character as one column, so the caret lines up
- * with what a terminal shows.
+ * with what a terminal shows. In color (gcc's choices): the place in
+ * bold, the label in its kind's color (error red, warning magenta, note
+ * cyan), the caret in green.
  */
 #include "diag.h"
 
@@ -63,9 +65,53 @@ static void show_line(Diag *d, Loc loc)
 	fputs(d->color ? "\033[1;32m^\033[0m\n" : "^\n", d->out);
 }
 
-static void vreport(Diag *d, enum Kind kind, const Loc *loc, const char *fmt,
-                    va_list ap)
+static const char *const warning_names[] = {
+#define DIAG_NAME(e, name, what) name,
+        DIAG_WARNINGS(DIAG_NAME)
+#undef DIAG_NAME
+};
+static const char *const warning_about[] = {
+#define DIAG_ABOUT(e, name, what) what,
+        DIAG_WARNINGS(DIAG_ABOUT)
+#undef DIAG_ABOUT
+};
+_Static_assert(W_COUNT <= 32, "Diag's masks have a bit per warning");
+
+const char *diag_warning_name(Warning w)
 {
+	return warning_names[w];
+}
+
+const char *diag_warning_about(Warning w)
+{
+	return warning_about[w];
+}
+
+Warning diag_warning_find(const char *name)
+{
+	for (int w = 0; w < W_COUNT; w++)
+		if (strcmp(warning_names[w], name) == 0)
+			return (Warning)w;
+	return W_COUNT;
+}
+
+/* Prints one diagnostic; w names the warning it comes from (W_COUNT: an
+ * error or a note of its own). */
+static void vreport(Diag *d, enum Kind kind, Warning w, const Loc *loc,
+                    const char *fmt, va_list ap)
+{
+	if (kind == NOTE && d->hidden)
+		return;
+	d->hidden = 0;
+	if (kind == WARNING) {
+		unsigned bit = 1u << w;
+		if (d->no_warnings || (d->warn_off & bit)) {
+			d->hidden = 1;
+			return;
+		}
+		if (d->all_errors || (d->warn_error & bit))
+			kind = ERROR;
+	}
 	if (kind == ERROR)
 		d->errors++;
 	else if (kind == WARNING)
@@ -76,23 +122,25 @@ static void vreport(Diag *d, enum Kind kind, const Loc *loc, const char *fmt,
 			        "pipec: too many errors (%d); the rest "
 			        "are not shown\n",
 			        d->max_errors);
+		d->hidden = 1;
 		return;
 	}
 	const Src *src = loc && loc->file ? loc->file : d->src;
 	const char *path = src && src->path ? src->path : "pipec";
-	if (d->color)
-		fputs("\033[1m", d->out);
+	const char *bold = d->color ? "\033[1m" : "";
+	const char *color = d->color ? kind_colors[kind] : "";
+	const char *reset = d->color ? "\033[0m" : "";
 	if (loc)
-		fprintf(d->out, "%s:%d:%d: ", path, loc->line, loc->col);
+		fprintf(d->out, "%s%s:%d:%d:%s ", bold, path, loc->line,
+		        loc->col, reset);
 	else
-		fprintf(d->out, "%s: ", path);
-	if (d->color)
-		fprintf(d->out, "%s%s:\033[0m\033[1m ", kind_colors[kind],
-		        kind_names[kind]);
-	else
-		fprintf(d->out, "%s: ", kind_names[kind]);
+		fprintf(d->out, "%s%s:%s ", bold, path, reset);
+	fprintf(d->out, "%s%s:%s ", color, kind_names[kind], reset);
 	vfprintf(d->out, fmt, ap);
-	fputs(d->color ? "\033[0m\n" : "\n", d->out);
+	if (w != W_COUNT)
+		fprintf(d->out, " [%s-W%s%s%s]", color,
+		        kind == ERROR ? "error=" : "", warning_names[w], reset);
+	fputc('\n', d->out);
 	if (loc)
 		show_line(d, *loc);
 }
@@ -101,15 +149,15 @@ void diag_error(Diag *d, Loc loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, ERROR, &loc, fmt, ap);
+	vreport(d, ERROR, W_COUNT, &loc, fmt, ap);
 	va_end(ap);
 }
 
-void diag_warning(Diag *d, Loc loc, const char *fmt, ...)
+void diag_warning(Diag *d, Loc loc, Warning w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, WARNING, &loc, fmt, ap);
+	vreport(d, WARNING, w, &loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -117,7 +165,7 @@ void diag_note(Diag *d, Loc loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, NOTE, &loc, fmt, ap);
+	vreport(d, NOTE, W_COUNT, &loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -125,7 +173,7 @@ void diag_error_noloc(Diag *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, ERROR, NULL, fmt, ap);
+	vreport(d, ERROR, W_COUNT, NULL, fmt, ap);
 	va_end(ap);
 }
 

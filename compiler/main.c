@@ -3,16 +3,19 @@
  *
  *     read the file -> parse -> load its imports -> check -> emit
  *
- * and the outputs (for a message file, only its header), written to
- * temporary files next to their targets and
- * renamed into place only when every pass succeeded (otherwise removed), so
- * a failed run never leaves a partial output. The header is not replaced
- * when its contents did not change, so make does not rebuild what includes
- * it. The command line and the exit codes are in docs/compiler.md.
+ * (--check stops before emit) and the outputs (for a message file, only
+ * its header; for --dot alone, only the graph), written to temporary
+ * files next to their targets and renamed into place only when every
+ * pass succeeded (otherwise removed), so a failed run never leaves a
+ * partial output; a device, a FIFO or a symbolic link is never replaced
+ * (see "outputs" below). The header is not replaced when its contents
+ * did not change, so make does not rebuild what includes it. The command
+ * line and the exit codes are in docs/compiler.md.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,6 +42,8 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 /* Errors shown before pipec stops printing them (all are counted). */
 #define MAX_SHOWN_ERRORS 50
 
+enum Color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
 typedef struct Options {
 	const char *input;
 	const char *out_c; /* -o */
@@ -49,6 +54,12 @@ typedef struct Options {
 	bool with_main;    /* --main */
 	bool no_line;      /* --no-line */
 	bool allow_cycles; /* --allow-cycles */
+	bool check_only;   /* --check, -fsyntax-only: no output at all */
+	bool graph_only;   /* --dot without -o, -H or --main */
+	enum Color color;  /* --color=WHEN */
+	/* -W options, as Diag holds them */
+	unsigned warn_off, warn_error;
+	bool no_warnings, all_errors;
 } Options;
 
 static const char usage_line[] =
@@ -86,11 +97,25 @@ static void print_help(void)
 	      "                     command-line flag for each parameter\n"
 	      "  --no-line          no #line directives back to the .pipe "
 	      "file\n"
-	      "  --dot FILE         also write the pipeline as a Graphviz "
-	      "graph ('-':\n"
-	      "                     standard output)\n"
+	      "  --dot FILE         write the pipeline as a Graphviz graph "
+	      "('-': "
+	      "standard\n"
+	      "                     output); without -o, -H or --main, only "
+	      "the graph\n"
 	      "  --allow-cycles     report cycles in the wiring as warnings, "
 	      "not errors\n"
+	      "  --check, -fsyntax-only\n"
+	      "                     check the file and its imports, write "
+	      "nothing (the\n"
+	      "                     options naming outputs are ignored)\n"
+	      "  --color=WHEN       color the diagnostics: auto (on a "
+	      "terminal), always\n"
+	      "                     or never\n"
+	      "  -Wno-NAME          turn the warning NAME off (-WNAME turns "
+	      "it back on)\n"
+	      "  -Werror            make every warning an error\n"
+	      "  -Werror=NAME       make the warning NAME an error\n"
+	      "  -w                 print no warnings\n"
 	      "  --version          print the version and exit\n"
 	      "  --help             print this help and exit\n"
 	      "\n"
@@ -98,6 +123,60 @@ static void print_help(void)
 	      "could not be\n"
 	      "written), 2 a usage error.\n",
 	      stdout);
+	fputs("\nwarnings (the NAME of -Wno-NAME, -Werror=NAME):\n", stdout);
+	for (int w = 0; w < W_COUNT; w++)
+		printf("  %-21s%s\n", diag_warning_name((Warning)w),
+		       diag_warning_about((Warning)w));
+}
+
+/* The names of the warnings, "a, b, c", for a usage error. */
+static const char *warning_list(void)
+{
+	static char buf[512];
+	size_t n = 0;
+	for (int w = 0; w < W_COUNT; w++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		                      w ? ", " : "",
+		                      diag_warning_name((Warning)w));
+	return buf;
+}
+
+/* A -W option or -w; returns -1 if it is one (and sets it), 0 if a is
+ * not one, or EXIT_USAGE after saying why. */
+static int parse_warning_option(const char *a, Options *o)
+{
+	if (strcmp(a, "-w") == 0) {
+		o->no_warnings = true;
+		return -1;
+	}
+	if (strncmp(a, "-W", 2) != 0)
+		return 0;
+	if (strcmp(a, "-Werror") == 0) {
+		o->all_errors = true;
+		return -1;
+	}
+	const char *name = a + 2;
+	bool off = false, error = false;
+	if (strncmp(name, "error=", 6) == 0)
+		name += 6, error = true;
+	else if (strncmp(name, "no-", 3) == 0)
+		name += 3, off = true;
+	Warning w = diag_warning_find(name);
+	if (w == W_COUNT) {
+		fprintf(stderr,
+		        "pipec: error: unknown warning '%s' (the warnings: "
+		        "%s)\n%s",
+		        a, warning_list(), usage_line);
+		return EXIT_USAGE;
+	}
+	unsigned bit = 1u << w;
+	if (error)
+		o->warn_error |= bit;
+	if (off)
+		o->warn_off |= bit;
+	else
+		o->warn_off &= ~bit;
+	return -1;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -113,6 +192,7 @@ static int usage_error(const char *fmt, const char *arg)
 static int parse_args(int argc, char **argv, Options *o)
 {
 	bool options_done = false;
+	int rc;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
@@ -160,7 +240,28 @@ static int parse_args(int argc, char **argv, Options *o)
 			o->no_line = true;
 		else if (!options_done && strcmp(a, "--allow-cycles") == 0)
 			o->allow_cycles = true;
-		else if (!options_done && strcmp(a, "--version") == 0) {
+		else if (!options_done && (strcmp(a, "--check") == 0 ||
+		                           strcmp(a, "-fsyntax-only") == 0))
+			o->check_only = true;
+		else if (!options_done && strncmp(a, "--color", 7) == 0 &&
+		         (a[7] == '\0' || a[7] == '=')) {
+			const char *when = a[7] ? a + 8 : "";
+			if (strcmp(when, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else if (strcmp(when, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(when, "never") == 0)
+				o->color = COLOR_NEVER;
+			else
+				return usage_error("'%s': write --color=auto, "
+				                   "--color=always or "
+				                   "--color=never",
+				                   a);
+		} else if (!options_done &&
+		           (rc = parse_warning_option(a, o)) != 0) {
+			if (rc > 0)
+				return rc;
+		} else if (!options_done && strcmp(a, "--version") == 0) {
 			printf("pipec " PIPEC_VERSION "\n");
 			return EXIT_OK;
 		} else if (!options_done &&
@@ -179,17 +280,30 @@ static int parse_args(int argc, char **argv, Options *o)
 	}
 	if (!o->input)
 		return usage_error("%s", "no input file");
+	o->graph_only = o->dot && !o->out_c && !o->out_h && !o->with_main;
 	return -1;
 }
 
-/* ---- outputs: temporary files renamed into place ---- */
+/*
+ * ---- outputs ----
+ *
+ * A regular file (or a new one) is written to a temporary file beside it
+ * and renamed into place. What pipec does not own is never replaced: a
+ * symbolic link stays a link (its final target is written, the same way),
+ * a device or a FIFO is written into directly, and a directory or a
+ * socket is refused. Standard output ("-"), a device and a FIFO are kept
+ * in memory until every pass has succeeded.
+ */
+
+enum How { TO_FILE, TO_DEVICE, TO_STDOUT };
 
 typedef struct Output {
 	const char *target; /* as given; NULL: not written */
-	char *tmp;          /* the temporary file next to it */
+	const char *path;   /* a link's final target, or target */
+	enum How how;
+	char *tmp; /* TO_FILE: the temporary file beside path */
 	FILE *f;
-	bool to_stdout; /* "-": kept in memory, printed at the end */
-	char *mem;      /* to_stdout: the contents */
+	char *mem; /* TO_DEVICE, TO_STDOUT: the contents */
 	size_t memlen;
 	bool keep_if_same; /* do not replace an identical file */
 } Output;
@@ -230,19 +344,83 @@ static void catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+/* The file a chain of symbolic links ends at (path itself if it is not a
+ * link); a relative link is relative to the link's directory. NULL (errno
+ * set) for a loop or a link that cannot be read. */
+static const char *final_target(const char *path, Arena *a)
+{
+	for (int hops = 0; hops < 40; hops++) {
+		struct stat st;
+		if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+			return path;
+		char link[4096];
+		ssize_t n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			return NULL;
+		if (n == sizeof(link) - 1) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		link[n] = '\0';
+		const char *slash = strrchr(path, '/');
+		if (link[0] == '/' || !slash)
+			path = arena_printf(a, "%s", link);
+		else
+			path = arena_printf(a, "%.*s/%s",
+			                    (int)(slash - path + 1), path,
+			                    link);
+	}
+	errno = ELOOP;
+	return NULL;
+}
+
+/* Decides how the output is written; false (after saying why) if it
+ * cannot be. */
+static bool output_prepare(Output *o, Arena *a, Diag *d)
+{
+	if (strcmp(o->target, "-") == 0) {
+		o->how = TO_STDOUT;
+		return true;
+	}
+	o->path = final_target(o->target, a);
+	if (!o->path) {
+		diag_error_noloc(d, "cannot write '%s': %s", o->target,
+		                 strerror(errno));
+		return false;
+	}
+	struct stat st;
+	/* No such file (or it cannot be looked at): creating the temporary
+	 * file says what is wrong. */
+	if (stat(o->path, &st) != 0 || S_ISREG(st.st_mode)) {
+		o->how = TO_FILE;
+		return true;
+	}
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+	    S_ISFIFO(st.st_mode)) {
+		o->how = TO_DEVICE;
+		o->keep_if_same = false;
+		return true;
+	}
+	diag_error_noloc(d, "cannot write '%s': %s", o->target,
+	                 S_ISDIR(st.st_mode) ? "it is a directory"
+	                                     : "it is not a regular file, a "
+	                                       "device or a FIFO");
+	return false;
+}
+
 static bool output_open(Output *o, Diag *d)
 {
-	if (o->to_stdout) {
+	if (o->how != TO_FILE) {
 		o->f = open_memstream(&o->mem, &o->memlen);
 		if (!o->f)
 			die("out of memory");
 		return true;
 	}
-	size_t n = strlen(o->target);
+	size_t n = strlen(o->path);
 	o->tmp = malloc(n + sizeof(".tmpXXXXXX"));
 	if (!o->tmp)
 		die("out of memory");
-	memcpy(o->tmp, o->target, n);
+	memcpy(o->tmp, o->path, n);
 	strcpy(o->tmp + n, ".tmpXXXXXX");
 	int fd = mkstemp(o->tmp);
 	if (fd < 0) {
@@ -266,6 +444,18 @@ static bool output_open(Output *o, Diag *d)
 	return true;
 }
 
+/* Says that the output could not be written, and why (errno err). */
+static void output_error(const Output *o, int err, Diag *d)
+{
+	if (o->how == TO_STDOUT)
+		diag_error_noloc(
+		        d, "cannot write the graph to standard output: %s",
+		        strerror(err));
+	else
+		diag_error_noloc(d, "cannot write '%s': %s", o->target,
+		                 strerror(err));
+}
+
 static bool output_close(Output *o, Diag *d)
 {
 	if (!o->f)
@@ -278,9 +468,7 @@ static bool output_close(Output *o, Diag *d)
 	}
 	o->f = NULL;
 	if (!ok)
-		diag_error_noloc(d, "cannot write '%s': %s",
-		                 o->to_stdout ? "standard output" : o->target,
-		                 strerror(err));
+		output_error(o, err, d);
 	return ok;
 }
 
@@ -307,32 +495,55 @@ static bool same_contents(const char *path, const char *tmp)
 	return same;
 }
 
-/* Puts the output in place (commit) or removes its temporary file. */
-static bool output_finish(Output *o, bool commit, Diag *d)
+/* Writes all of buf to fd; false (errno set) if it could not. */
+static bool write_all(int fd, const char *buf, size_t len)
 {
-	if (o->to_stdout) {
-		bool ok = true;
-		if (commit && o->mem) {
-			ok = fwrite(o->mem, 1, o->memlen, stdout) ==
-			             o->memlen &&
-			     fflush(stdout) == 0;
-			if (!ok)
-				diag_error_noloc(d,
-				                 "cannot write the graph to "
-				                 "standard output: %s",
-				                 strerror(errno));
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
 		}
-		free(o->mem);
-		o->mem = NULL;
-		return ok;
+		buf += n;
+		len -= (size_t)n;
 	}
+	return true;
+}
+
+/* Writes a kept output: into its device or FIFO, or to standard output. */
+static bool output_write_kept(Output *o, Diag *d)
+{
+	bool ok;
+	if (o->how == TO_STDOUT) {
+		ok = fwrite(o->mem, 1, o->memlen, stdout) == o->memlen &&
+		     fflush(stdout) == 0;
+	} else {
+		int fd = open(o->path, O_WRONLY | O_CLOEXEC);
+		ok = fd >= 0 && write_all(fd, o->mem, o->memlen);
+		int err = errno;
+		if (fd >= 0 && close(fd) != 0 && ok)
+			ok = false;
+		else
+			errno = err;
+	}
+	if (!ok)
+		output_error(o, errno, d);
+	return ok;
+}
+
+/* Puts a file in place (commit) or removes its temporary file. */
+static bool output_finish_file(Output *o, bool commit, Diag *d)
+{
 	if (!o->tmp)
 		return true;
 	bool ok = true;
-	if (commit && o->keep_if_same && same_contents(o->target, o->tmp)) {
+	if (commit && o->keep_if_same && same_contents(o->path, o->tmp)) {
 		remove(o->tmp);
 	} else if (commit) {
-		if (rename(o->tmp, o->target) != 0) {
+		if (rename(o->tmp, o->path) != 0) {
 			diag_error_noloc(d, "cannot write '%s': %s", o->target,
 			                 strerror(errno));
 			remove(o->tmp);
@@ -359,19 +570,24 @@ static void put_make_path(FILE *f, const char *s)
 	}
 }
 
-enum { OUT_H, OUT_C, OUT_D, OUT_DOT, NOUT };
+enum { OUT_C, OUT_H, OUT_D, OUT_DOT, NOUT };
 _Static_assert(NOUT <= MAX_TMP, "live_tmp holds every output");
 
 /* The dependency rule: the outputs depend on the input and on every
  * file it imports, each of which also gets an empty rule of its own, so
- * that make does not stop when one is deleted (as cc -MP). */
+ * that make does not stop when one is deleted (as cc -MP). With --dot
+ * alone the graph is the one output. */
 static void write_deps(FILE *f, const Program *p, const Options *opt, Arena *a)
 {
-	if (opt->out_c) {
-		put_make_path(f, opt->out_c);
-		fputc(' ', f);
+	if (opt->graph_only) {
+		put_make_path(f, opt->dot);
+	} else {
+		if (opt->out_c) {
+			put_make_path(f, opt->out_c);
+			fputc(' ', f);
+		}
+		put_make_path(f, opt->out_h);
 	}
-	put_make_path(f, opt->out_h);
 	fputs(": ", f);
 	put_make_path(f, opt->input);
 	int n;
@@ -388,8 +604,11 @@ static void write_deps(FILE *f, const Program *p, const Options *opt, Arena *a)
 	}
 }
 
-/* The emit pass: every output, all or nothing. A message file has only
- * its header (and the dependency file). */
+/* The emit pass: every output, all or nothing as far as files go. A
+ * message file has only its header (and the dependency file), --dot
+ * alone only the graph (and the dependency file). The outputs are
+ * opened in the order of the enum, so an error names the .c file before
+ * the header that defaults to its name. */
 static bool write_outputs(const Program *p, const Options *opt, Arena *a,
                           Diag *d)
 {
@@ -400,21 +619,23 @@ static bool write_outputs(const Program *p, const Options *opt, Arena *a,
 	out[OUT_C].target = opt->out_c;
 	out[OUT_D].target = opt->deps ? opt->out_d : NULL;
 	out[OUT_DOT].target = opt->dot;
-	out[OUT_DOT].to_stdout = opt->dot && strcmp(opt->dot, "-") == 0;
 
 	EmitOptions eo = {
 	        .line_directives = !opt->no_line,
 	        .with_main = opt->with_main,
 	        .src_name = opt->input,
-	        .header_name = util_base_name(opt->out_h),
+	        .header_name = opt->out_h ? util_base_name(opt->out_h) : NULL,
 	        .out_name = opt->out_c,
 	        .arena = a,
 	};
 	bool ok = true;
 	for (int i = 0; i < NOUT && ok; i++)
 		if (out[i].target)
+			ok = output_prepare(&out[i], a, d);
+	for (int i = 0; i < NOUT && ok; i++)
+		if (out[i].target)
 			ok = output_open(&out[i], d);
-	if (ok && !emit_header(p, &eo, out[OUT_H].f)) {
+	if (ok && out[OUT_H].f && !emit_header(p, &eo, out[OUT_H].f)) {
 		diag_error_noloc(d, "cannot write '%s': %s", opt->out_h,
 		                 strerror(errno));
 		ok = false;
@@ -434,13 +655,24 @@ static bool write_outputs(const Program *p, const Options *opt, Arena *a,
 	for (int i = 0; i < NOUT; i++)
 		if (!output_close(&out[i], d))
 			ok = false;
+	/* Devices and FIFOs first: one that fails leaves the files as they
+	 * were. Standard output last, once the files are in place. */
+	for (int i = 0; i < NOUT && ok; i++)
+		if (out[i].how == TO_DEVICE && out[i].mem)
+			ok = output_write_kept(&out[i], d);
 	for (int i = 0; i < NOUT; i++)
-		if (!output_finish(&out[i], ok, d))
+		if (!output_finish_file(&out[i], ok, d))
 			ok = false;
+	for (int i = 0; i < NOUT && ok; i++)
+		if (out[i].how == TO_STDOUT && out[i].mem)
+			ok = output_write_kept(&out[i], d);
+	for (int i = 0; i < NOUT; i++)
+		free(out[i].mem);
 	return ok;
 }
 
-/* Refuses to write an output over the input or over another output. */
+/* Refuses to write an output over the input or over another output (but
+ * two outputs may go to one character device, as /dev/null). */
 static bool outputs_distinct(const Options *o)
 {
 	const char *paths[] = {
@@ -459,11 +691,16 @@ static bool outputs_distinct(const Options *o)
 			            (exists[i] && exists[j] &&
 			             st[i].st_dev == st[j].st_dev &&
 			             st[i].st_ino == st[j].st_ino);
+			if (same && i > 0 && exists[j] &&
+			    S_ISCHR(st[j].st_mode))
+				continue;
 			if (same) {
 				fprintf(stderr,
 				        "pipec: error: '%s' would be written "
-				        "twice, or over the input\n%s",
-				        paths[j], usage_line);
+				        "%s\n%s",
+				        paths[j],
+				        i == 0 ? "over the input" : "twice",
+				        usage_line);
 				return false;
 			}
 		}
@@ -472,11 +709,12 @@ static bool outputs_distinct(const Options *o)
 
 /*
  * The outputs' names, once the kind of file is known: a pipeline writes
- * FILE.c and FILE.h, a message file only FILE.h; -MD's file is the .c
- * file's name (a message file's: the header's) with .d added, so that it
- * is not the FILE.d that cc -MMD writes for FILE.o. Returns -1 to go on,
- * or EXIT_USAGE after saying why: an option that names what a message
- * file does not have, or two outputs with one name.
+ * FILE.c and FILE.h (with --dot alone, only the graph), a message file
+ * only FILE.h; -MD's file is the .c file's name (a message file's: the
+ * header's; the graph's alone: the graph's) with .d added, so that it is
+ * not the FILE.d that cc -MMD writes for FILE.o. Returns -1 to go on, or
+ * EXIT_USAGE after saying why: an option that names what a message file
+ * does not have, or two outputs with one name.
  */
 static int choose_outputs(const Program *p, Options *o, Arena *a)
 {
@@ -501,6 +739,17 @@ static int choose_outputs(const Program *p, Options *o, Arena *a)
 			o->out_h = util_with_ext(a, base, ".h");
 		if (!o->out_d)
 			o->out_d = arena_printf(a, "%s.d", o->out_h);
+	} else if (o->graph_only) {
+		if (o->deps && strcmp(o->dot, "-") == 0) {
+			fprintf(stderr,
+			        "pipec: error: the graph goes to standard "
+			        "output, so a dependency file (-MD, -MF) "
+			        "would have no target\n%s",
+			        usage_line);
+			return EXIT_USAGE;
+		}
+		if (!o->out_d)
+			o->out_d = arena_printf(a, "%s.d", o->dot);
 	} else {
 		if (!o->out_c)
 			o->out_c = util_with_ext(a, base, ".c");
@@ -519,7 +768,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	/* The names given: two the same is an error whatever the input. */
-	if (!outputs_distinct(&opt))
+	if (!opt.check_only && !outputs_distinct(&opt))
 		return EXIT_USAGE;
 
 	Arena arena = {0};
@@ -529,8 +778,14 @@ int main(int argc, char **argv)
 	        .src = &src,
 	        .out = stderr,
 	        .max_errors = MAX_SHOWN_ERRORS,
-	        .color = isatty(STDERR_FILENO) && !getenv("NO_COLOR") && term &&
-	                 strcmp(term, "dumb") != 0,
+	        .color = opt.color == COLOR_ALWAYS ||
+	                 (opt.color == COLOR_AUTO && isatty(STDERR_FILENO) &&
+	                  !getenv("NO_COLOR") && term &&
+	                  strcmp(term, "dumb") != 0),
+	        .warn_off = opt.warn_off,
+	        .warn_error = opt.warn_error,
+	        .no_warnings = opt.no_warnings,
+	        .all_errors = opt.all_errors,
 	};
 
 	Program *p = NULL;
@@ -542,9 +797,9 @@ int main(int argc, char **argv)
 		p->allow_cycles = p->allow_cycles || opt.allow_cycles;
 		check_program(p, &arena, &diag);
 	}
-	if (p && diag.errors == 0)
+	if (p && diag.errors == 0 && !opt.check_only)
 		rc = choose_outputs(p, &opt, &arena);
-	if (p && diag.errors == 0 && rc < 0) {
+	if (p && diag.errors == 0 && !opt.check_only && rc < 0) {
 		catch_signals();
 		write_outputs(p, &opt, &arena, &diag);
 	}

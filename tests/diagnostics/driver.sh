@@ -1,8 +1,10 @@
 #!/bin/sh
 # driver.sh - tests of pipec's command line (docs/compiler.md): exit codes,
-# default output names, -H, -MD/-MF (with imported files), --dot,
-# --version, --help, the header kept when unchanged, message files, and no
-# output left behind after an error.
+# default output names, -H, -MD/-MF (with imported files), --dot (alone:
+# only the graph), --check, --color, the -W options, --version, --help,
+# the header kept when unchanged, message files, no output left behind
+# after an error, and outputs pipec does not own (devices, FIFOs,
+# symbolic links, directories) never replaced.
 #
 # usage: tests/diagnostics/driver.sh PIPEC   (from the top of the tree)
 set -u
@@ -42,6 +44,17 @@ expect 0 "--version" -- "$pipec" --version
 grep -qx "pipec 0.1.0" "$tmp/out" && ok || bad "--version prints '$(cat "$tmp/out")'"
 expect 0 "--help" -- "$pipec" --help
 grep -q "^usage: pipec" "$tmp/out" && ok || bad "--help prints no usage line"
+# Every option has a line of its own starting with it (the bash
+# completion reads them), and every warning's name is listed.
+for o in "-o FILE.c" "-H, --header FILE.h" "-MD" "-MF FILE" "--main" "--no-line" \
+	"--dot FILE" "--allow-cycles" "--check, -fsyntax-only" "--color=WHEN" \
+	"-Wno-NAME" "-Werror" "-Werror=NAME" "-w" "--version" "--help" \
+	"unused-param" "unused-channel" "stage-without-ports" "cycle"; do
+	grep -q "^  $o\( \|\$\)" "$tmp/out" && ok || bad "--help has no line for '$o'"
+done
+# ...and a line that continues a description never starts with a dash
+# (the completion would take it for an option).
+grep -q '^   [[:space:]]*-' "$tmp/out" && bad "--help: $(grep '^   [[:space:]]*-' "$tmp/out")" || ok
 
 expect 2 "unknown option" -- "$pipec" --frobnicate flow.pipe
 grep -q "unknown option '--frobnicate'" "$tmp/err" && ok || bad "unknown option not named"
@@ -92,10 +105,10 @@ grep -q '^digraph' "$tmp/out" && ok || bad "--dot - printed no graph"
 
 # After an error: nothing written, older outputs untouched.
 fresh
-expect 0 "first build" -- "$pipec" -MD --dot g.dot flow.pipe
+expect 0 "first build" -- "$pipec" -o flow.c -MD --dot g.dot flow.pipe
 cp "$tmp/w/flow.c" "$tmp/before.c"
 echo "stage broken(" >>"$tmp/w/flow.pipe"
-expect 1 "broken input" -- "$pipec" -MD --dot g.dot flow.pipe
+expect 1 "broken input" -- "$pipec" -o flow.c -MD --dot g.dot flow.pipe
 cmp -s "$tmp/w/flow.c" "$tmp/before.c" && ok || bad "an error changed flow.c"
 [ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.c flow.c.d flow.h flow.pipe g.dot " ] && ok ||
 	bad "an error left files: $(ls -A "$tmp/w" | tr '\n' ' ')"
@@ -104,6 +117,212 @@ cmp -s "$tmp/w/flow.c" "$tmp/before.c" && ok || bad "an error changed flow.c"
 fresh
 expect 1 "missing output directory" -- "$pipec" -o nodir/x.c flow.pipe
 [ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "files left: $(ls -A "$tmp/w")"
+
+# An output under a regular file: one error naming it, nothing left.
+fresh
+touch "$tmp/w/file"
+expect 1 "output under a regular file" -- "$pipec" -o file/x.c flow.pipe
+[ "$(cat "$tmp/err")" = "flow.pipe: error: cannot create 'file/x.c': Not a directory" ] &&
+	ok || bad "output under a file: '$(cat "$tmp/err")'"
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "file flow.pipe " ] && ok ||
+	bad "files left: $(ls -A "$tmp/w" | tr '\n' ' ')"
+
+# --dot alone writes only the graph (and, with -MD, a dependency file
+# for it); with -o, -H or --main every output as before.
+fresh
+expect 0 "--dot=FILE alone" -- "$pipec" --dot=g.dot flow.pipe
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.pipe g.dot " ] && ok ||
+	bad "--dot=FILE alone wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+grep -q '^digraph' "$tmp/w/g.dot" && ok || bad "--dot=FILE alone wrote no graph"
+fresh
+expect 0 "--dot FILE alone" -- "$pipec" --dot g.dot flow.pipe
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.pipe g.dot " ] && ok ||
+	bad "--dot FILE alone wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+fresh
+expect 0 "--dot=- alone" -- "$pipec" --dot=- flow.pipe
+grep -q '^digraph' "$tmp/out" && ok || bad "--dot=- alone printed no graph"
+[ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "--dot=- alone wrote files"
+expect 1 "--dot=- to a full disk" -- sh -c "'$pipec' --dot=- flow.pipe >/dev/full"
+[ "$(cat "$tmp/err")" = "flow.pipe: error: cannot write the graph to standard output: No space left on device" ] &&
+	ok || bad "--dot=- to a full disk: $(cat "$tmp/err")"
+expect 0 "--dot alone with -MD" -- "$pipec" --dot g.dot -MD flow.pipe
+[ "$(cat "$tmp/w/g.dot.d" 2>/dev/null)" = "g.dot: flow.pipe" ] && ok ||
+	bad "--dot with -MD wrote '$(cat "$tmp/w/g.dot.d" 2>/dev/null)'"
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.pipe g.dot g.dot.d " ] && ok ||
+	bad "--dot with -MD wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+expect 2 "--dot=- with -MD" -- "$pipec" --dot=- -MD flow.pipe
+expect 2 "--dot=- with -MF" -- "$pipec" --dot=- -MF g.mk flow.pipe
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.pipe g.dot g.dot.d " ] && ok ||
+	bad "--dot=- with -MF wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+fresh
+expect 0 "--main --dot" -- "$pipec" --main --dot=g.dot flow.pipe
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.c flow.h flow.pipe g.dot " ] && ok ||
+	bad "--main --dot wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+fresh
+expect 0 "-H --dot" -- "$pipec" -H x.h --dot=g.dot flow.pipe
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.c flow.pipe g.dot x.h " ] && ok ||
+	bad "-H --dot wrote: $(ls -A "$tmp/w" | tr '\n' ' ')"
+fresh
+echo "stage broken(" >>"$tmp/w/flow.pipe"
+expect 1 "--dot alone, broken input" -- "$pipec" --dot=g.dot flow.pipe
+[ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "--dot after an error left files"
+
+# --check (and -fsyntax-only): diagnostics and the exit status, no file
+# at all; the options naming outputs are ignored.
+fresh
+for opt in --check -fsyntax-only; do
+	expect 0 "$opt" -- "$pipec" $opt flow.pipe
+	expect 0 "$opt with outputs" -- "$pipec" $opt -o x.c -H x.h -MD \
+		-MF x.d --dot=g.dot --main flow.pipe
+	[ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "$opt wrote files: $(ls -A "$tmp/w")"
+	expect 0 "$opt --dot=-" -- "$pipec" $opt --dot=- flow.pipe
+	[ -s "$tmp/out" ] && bad "$opt --dot=- printed a graph" || ok
+done
+expect 0 "--check, an output naming the input" -- "$pipec" --check -o flow.pipe flow.pipe
+cmp -s "$tmp/w/flow.pipe" "$top/tests/diagnostics/good.pipe.in" && ok ||
+	bad "--check changed the input"
+printf 'pipeline w;\nparam p: long = 1;\nstage a() { return 0; }\n' >"$tmp/w/w.pipe"
+expect 0 "--check with warnings" -- "$pipec" --check w.pipe
+[ "$(grep -c ': warning: ' "$tmp/err")" -eq 2 ] && ok || bad "--check printed: $(cat "$tmp/err")"
+expect 1 "--check -Werror" -- "$pipec" --check -Werror w.pipe
+echo "stage broken(" >>"$tmp/w/flow.pipe"
+expect 1 "--check, broken input" -- "$pipec" --check -MD flow.pipe
+grep -q "^flow.pipe:.*: error: " "$tmp/err" && ok || bad "--check printed no error"
+# Imports are checked too.
+fresh
+mkdir "$tmp/w/m"
+sed 's|^pipeline flow;|pipeline flow;\nimport "m/bad.pipe";|' \
+	"$top/tests/diagnostics/good.pipe.in" >"$tmp/w/flow.pipe"
+printf 'message Bad { X; X; }\n' >"$tmp/w/m/bad.pipe"
+expect 1 "--check, broken import" -- "$pipec" --check flow.pipe
+grep -q "^m/bad.pipe:1:.*error: " "$tmp/err" && ok || bad "--check, broken import: $(cat "$tmp/err")"
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "flow.pipe m " ] && ok || bad "--check wrote files"
+
+# --color: exact bytes with always and never; auto is off when standard
+# error is not a terminal, whatever TERM says.
+fresh
+printf 'pipeline c;\nparam p: long = 1;\nparam p: long = 2;\nstage a() { return 0; }\n' >"$tmp/w/c.pipe"
+esc=$(printf '\033')
+B="$esc[1m" R="$esc[0m" RED="$esc[1;31m" MAG="$esc[1;35m" CYAN="$esc[1;36m" GREEN="$esc[1;32m"
+want_never="c.pipe:3:7: error: duplicate parameter 'p'
+param p: long = 2;
+      ^
+c.pipe:2:7: note: first defined here
+param p: long = 1;
+      ^"
+want_always="${B}c.pipe:3:7:$R ${RED}error:$R duplicate parameter 'p'
+param p: long = 2;
+      $GREEN^$R
+${B}c.pipe:2:7:$R ${CYAN}note:$R first defined here
+param p: long = 1;
+      $GREEN^$R"
+expect 1 "--color=never" -- "$pipec" --check -w --color=never c.pipe
+[ "$(cat "$tmp/err")" = "$want_never" ] && ok || bad "--color=never printed: $(cat -v "$tmp/err")"
+expect 1 "--color=always" -- "$pipec" --check -w --color=always c.pipe
+[ "$(cat "$tmp/err")" = "$want_always" ] && ok || bad "--color=always printed: $(cat -v "$tmp/err")"
+printf 'pipeline w;\nparam p: long = 1;\nstage a(out o: M) { return 0; }\nmessage M { Val; }\nstage b(in i: M) { return 0; }\na -> b;\n' >"$tmp/w/w.pipe"
+expect 0 "--color=always, a warning" -- "$pipec" --check --color=always w.pipe
+[ "$(head -n 1 "$tmp/err")" = "${B}w.pipe:2:7:$R ${MAG}warning:$R parameter 'p' is never used (no count and no C code names it) [${MAG}-Wunused-param$R]" ] &&
+	ok || bad "--color=always, a warning: $(cat -v "$tmp/err")"
+expect 1 "--color=always -Werror" -- "$pipec" --check --color=always -Werror w.pipe
+[ "$(head -n 1 "$tmp/err")" = "${B}w.pipe:2:7:$R ${RED}error:$R parameter 'p' is never used (no count and no C code names it) [${RED}-Werror=unused-param$R]" ] &&
+	ok || bad "--color=always -Werror: $(cat -v "$tmp/err")"
+expect 1 "--color=auto, not a terminal" -- env TERM=xterm "$pipec" --check -w --color=auto c.pipe
+[ "$(cat "$tmp/err")" = "$want_never" ] && ok || bad "--color=auto printed: $(cat -v "$tmp/err")"
+expect 1 "no --color, not a terminal" -- env TERM=xterm "$pipec" --check -w c.pipe
+[ "$(cat "$tmp/err")" = "$want_never" ] && ok || bad "the default printed: $(cat -v "$tmp/err")"
+expect 1 "--color=never --color=always" -- "$pipec" --check --color=never --color=always c.pipe
+grep -q "$esc" "$tmp/err" && ok || bad "the last --color does not win"
+expect 2 "--color=sometimes" -- "$pipec" --color=sometimes c.pipe
+grep -q "'--color=sometimes'" "$tmp/err" && ok || bad "a bad --color not named"
+expect 2 "--color without a value" -- "$pipec" --color c.pipe
+# On a terminal (when script(1) can make one): auto colors, unless
+# NO_COLOR is set or TERM is dumb.
+if script -qec true /dev/null >/dev/null 2>&1; then
+	ontty() { (cd "$tmp/w" && env "$@" script -qec "'$pipec' --check c.pipe" /dev/null) >"$tmp/out" 2>&1 || true; }
+	ontty TERM=xterm && grep -q "$esc\[1;31merror:" "$tmp/out" && ok ||
+		bad "auto on a terminal: no color: $(cat -v "$tmp/out")"
+	ontty TERM=xterm NO_COLOR=1 && ! grep -q "$esc" "$tmp/out" && ok ||
+		bad "auto with NO_COLOR: $(cat -v "$tmp/out")"
+	ontty TERM=dumb && ! grep -q "$esc" "$tmp/out" && ok ||
+		bad "auto with TERM=dumb: $(cat -v "$tmp/out")"
+fi
+
+# -W options (their effect on messages is in the diagnostics tests): an
+# unknown name is a usage error that lists the known ones.
+expect 2 "unknown warning" -- "$pipec" -Wfrobnicate w.pipe
+grep -q "unknown warning '-Wfrobnicate' (the warnings: unused-param, unused-channel, stage-without-ports, cycle)" \
+	"$tmp/err" && ok || bad "unknown warning: $(cat "$tmp/err")"
+expect 2 "-Wno- an unknown warning" -- "$pipec" -Wno-frobnicate w.pipe
+expect 2 "-Werror= an unknown warning" -- "$pipec" -Werror=frobnicate w.pipe
+expect 2 "-W alone" -- "$pipec" -W w.pipe
+expect 0 "-Wno-unused-param" -- "$pipec" --check -Wno-unused-param w.pipe
+[ -s "$tmp/err" ] && bad "-Wno-unused-param printed: $(cat "$tmp/err")" || ok
+# -Werror: an error, so no output is written.
+expect 1 "-Werror=unused-param" -- "$pipec" -Werror=unused-param --dot=g.dot w.pipe
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "c.pipe flow.pipe w.pipe " ] && ok ||
+	bad "-Werror left files: $(ls -A "$tmp/w" | tr '\n' ' ')"
+expect 0 "-w -Werror" -- "$pipec" -w -Werror --check w.pipe
+[ -s "$tmp/err" ] && bad "-w printed: $(cat "$tmp/err")" || ok
+
+# Outputs pipec does not own. A character device is written into, never
+# replaced (two outputs may share it); a write error there is reported.
+fresh
+expect 0 "-o /dev/null" -- "$pipec" -o /dev/null -H /dev/null -MF /dev/null \
+	--dot /dev/null flow.pipe
+[ -c /dev/null ] && ok || bad "/dev/null is no longer a device"
+[ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "-o /dev/null wrote files: $(ls -A "$tmp/w")"
+expect 1 "-o /dev/full" -- "$pipec" -o /dev/full -H x.h flow.pipe
+[ "$(cat "$tmp/err")" = "flow.pipe: error: cannot write '/dev/full': No space left on device" ] &&
+	ok || bad "-o /dev/full: $(cat "$tmp/err")"
+[ -c /dev/full ] && ok || bad "/dev/full is no longer a device"
+[ "$(ls -A "$tmp/w")" = "flow.pipe" ] && ok || bad "-o /dev/full wrote files: $(ls -A "$tmp/w")"
+# A FIFO, with a reader in the background.
+mkfifo "$tmp/w/out.fifo"
+timeout 20 cat "$tmp/w/out.fifo" >"$tmp/fifo-got" &
+reader=$!
+expect 0 "-o FIFO" -- timeout 20 "$pipec" -o out.fifo -H x.h flow.pipe
+wait $reader
+grep -q '#include "x.h"' "$tmp/fifo-got" && ok || bad "the FIFO got: $(head -c 200 "$tmp/fifo-got")"
+[ -p "$tmp/w/out.fifo" ] && ok || bad "the FIFO was replaced"
+ls "$tmp/w" | grep -q tmp && bad "temporary files left beside the FIFO" || ok
+# A symbolic link stays one; its final target (relative to the link's
+# directory, through a second link) gets the output, the temporary file
+# beside it.
+fresh
+mkdir "$tmp/w/real" "$tmp/w/gen"
+echo old >"$tmp/w/real/t.c"
+ln -s ../real/t.c "$tmp/w/gen/hop.c"
+ln -s hop.c "$tmp/w/gen/flow.c"
+ln -s real/none.h "$tmp/w/x.h"
+expect 0 "-o a symbolic link" -- "$pipec" -o gen/flow.c -H x.h flow.pipe
+[ -L "$tmp/w/gen/flow.c" ] && [ -L "$tmp/w/gen/hop.c" ] && [ -L "$tmp/w/x.h" ] && ok ||
+	bad "a symbolic link was replaced"
+grep -q '#include "x.h"' "$tmp/w/real/t.c" && ok || bad "the link's target got no output"
+grep -q 'typedef' "$tmp/w/real/none.h" && ok || bad "a dangling link's target was not created"
+[ "$(ls -A "$tmp/w/real" | tr '\n' ' ')" = "none.h t.c " ] && ok ||
+	bad "beside the target: $(ls -A "$tmp/w/real" | tr '\n' ' ')"
+# An output that is the input, by name or through a link: refused, the
+# input untouched.
+fresh
+ln -s flow.pipe "$tmp/w/alias.c"
+for o in "-o flow.pipe" "-H flow.pipe" "-MF flow.pipe" "--dot=flow.pipe" "-o alias.c" "-o ./flow.pipe"; do
+	# shellcheck disable=SC2086
+	expect 2 "output $o is the input" -- "$pipec" $o flow.pipe
+	grep -q "would be written over the input" "$tmp/err" && ok || bad "$o: $(cat "$tmp/err")"
+	cmp -s "$tmp/w/flow.pipe" "$top/tests/diagnostics/good.pipe.in" && ok ||
+		bad "$o changed the input"
+done
+[ -L "$tmp/w/alias.c" ] && [ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "alias.c flow.pipe " ] && ok ||
+	bad "after refusing: $(ls -A "$tmp/w" | tr '\n' ' ')"
+# A directory is refused.
+mkdir "$tmp/w/d"
+expect 1 "-o a directory" -- "$pipec" -o d flow.pipe
+[ "$(cat "$tmp/err")" = "flow.pipe: error: cannot write 'd': it is a directory" ] && ok ||
+	bad "-o a directory: $(cat "$tmp/err")"
+[ -d "$tmp/w/d" ] && [ -z "$(ls -A "$tmp/w/d")" ] && ok || bad "the directory changed"
+[ "$(ls -A "$tmp/w" | tr '\n' ' ')" = "alias.c d flow.pipe " ] && ok ||
+	bad "-o a directory left: $(ls -A "$tmp/w" | tr '\n' ' ')"
 
 # --allow-cycles and --main are accepted.
 expect 0 "--main --no-line --allow-cycles" -- "$pipec" --main --no-line \
