@@ -120,7 +120,7 @@ expect_has 'the fixed options include -MD' '-MD' no-such-pipec -M
 
 if [[ -n $pipec && -x $pipec ]]; then
 	expect "options from pipec's --help" \
-		'--allow-cycles --dot --header --help --main --no-line --version' \
+		'--allow-cycles --check --color= --dot --header --help --main --no-line --version' \
 		"$pipec" --
 	expect "short options from pipec's --help" '-MD -MF' "$pipec" -M
 	expect "-H from pipec's --help" '-H' "$pipec" -H

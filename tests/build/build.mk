@@ -47,3 +47,13 @@ endif
 .PHONY: test-man
 test-man: $(PIPEC)
 	$(Q)tests/build/man.sh $(PIPEC)
+
+# Editor support (editors/): the Vim syntax, the TextMate grammar and the
+# bash completion against the pipec just built (plain build only: it runs
+# no C of its own).
+ifeq ($(VARIANT),plain)
+TESTS += test-editors
+endif
+.PHONY: test-editors
+test-editors: $(PIPEC)
+	$(Q)editors/test.sh $(PIPEC)
