@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pipec - top-level Makefile.
 #
 #   make            the runtime library, the compiler and the examples

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench/bench.mk - benchmarks: `make bench` prints tables comparing pipec
 # with the Go and Rust peer programs, built and run side by side.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # chain-pipe.sh N - writes to stdout a .pipe file of a chain of N forwarding
 # stages between a source and a sink: the shape of the peers' chain.go and
 # chain.rs, and a generated .pipe file of any size for measuring pipec and

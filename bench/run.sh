@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/run.sh - run the pipec benchmarks and their Go and Rust peers
 # side by side, interleaved (round-robin over configurations, so machine
 # noise spreads over all of them), and print markdown tables of medians.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seed_main.c - the driver of the seed benchmark (seed.pipe): builds the
  * generated pipeline with the command line's K, W and capacity, runs it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spsc.c - raw channel throughput: one producer thread sends N integers
  * through one channel to one consumer (the main thread). Same output

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench/test.sh - each benchmark program once, briefly, so that they cannot
 # rot between two runs of make bench: each must exit 0.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arena.c - bump allocation in large blocks; see arena.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ast.c - the small tables that go with the syntax tree; see ast.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ast.h - the syntax tree of a .pipe file, and the graph the checks derive
  * from it.

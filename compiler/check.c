@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.c - the semantic checks and the channel graph (see check.h): the
  * entry point, which reads as the list of passes, and the name table the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.h - the semantic checks: names, types, wiring, counts, cycles.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_decls.c - the checks of the declarations, before any arrow is
  * looked at: the pipeline's name, the parameters and their defaults, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_graph.c - the checks of the wiring, and the channel graph they
  * build (Program.channels, Port.chans).

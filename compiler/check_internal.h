@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_internal.h - what the files of the checker share: its state, its
  * name tables, and the functions one file offers the others. The rest of

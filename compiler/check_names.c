@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check_names.c - what the checker's passes share about names and counts:
  * the names C reserves, the names the generated code derives (the rows

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # compiler/compiler.mk - the compiler, $(O)/pipec, and $(O)/libpipecc.a
 # (every compiler object but the driver, for the unit tests).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diag.c - printing diagnostics about the .pipe files; see diag.h.
  *

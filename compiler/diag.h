@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diag.h - diagnostics for the user's .pipe files, and internal errors.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit_dot.c - the pipeline as a Graphviz digraph (pipec --dot).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit_source.c - the generated source file: stage bodies and the tables
  * that wire them.

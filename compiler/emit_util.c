@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit_util.c - output, templates and names shared by the emitters; see
  * emit_util.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit_util.h - what the three emitters share: an output that counts its
  * lines (for #line directives back into the generated file), templates

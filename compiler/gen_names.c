@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen_names.c - the table of generated names as an array; see
  * gen_names.h.

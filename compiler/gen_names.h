@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen_names.h - every C name the generated code derives from the names in
  * a .pipe file, listed once.

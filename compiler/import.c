@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import.c - loading the files a .pipe file imports; see import.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * import.h - the files a .pipe file imports (import "PATH";).
  *

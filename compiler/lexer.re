@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lexer.re - the tokens of a .pipe file (docs/language.md, "Lexical
  * structure"). re2c turns this file into lexer.c at build time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse.h - the front end: the lexer (lexer.re, run through re2c) and the
  * parser (parser.y, run through lemon) that turn a .pipe file into a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parser.y - the grammar of a .pipe file (docs/language.md, "Grammar").
  * lemon turns this file into parser.c and parser.h at build time.

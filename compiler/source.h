@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * source.h - reading a .pipe file into memory: the file pipec is given,
  * and each file it imports.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * util.h - small helpers the front end and the emitters share, so that
  * each is written once: a name in upper case, a count as C and as text, a

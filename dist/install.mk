@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # dist/install.mk - make install and make uninstall: pipec, the runtime
 # library (static, and shared with its soname and development links),
 # pipec.h, the pkg-config file, the CMake package, mk/pipec.mk, the man

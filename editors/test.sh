@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test.sh - checks the editor support in this folder: the Vim syntax (in a
 # bare, headless Vim), the TextMate grammar and the VS Code extension
 # (JSON, regexes, and the scopes a tokenizer gives), and the bash

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # pipec.mk - make rules that run pipec: C files generated from .pipe files.
 #
 #   include pipec.mk

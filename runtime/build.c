@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * build.c - runs built from the static tables pipec generates: checking
  * the tables and the parameters, then making every channel, stage

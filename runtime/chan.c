@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chan.c - channels, endpoints, send, receive, select, wait for demand.
  *

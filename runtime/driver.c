@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * driver.c - pipec_main(): the whole program of a generated --main.
  *

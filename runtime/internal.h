@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * internal.h - the runtime's private structures, shared by chan.c and
  * run.c. Nothing here is part of the public API (pipec.h).

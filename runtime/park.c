@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * park.c - parkers on Linux futexes; see park.h.
  */

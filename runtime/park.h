@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * park.h - how a stage blocks and is woken: the one place the runtime
  * sleeps.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pipec.h - the pipec runtime: typed channels with drop-to-cancel.
  *

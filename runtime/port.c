@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * port.c - ports: the typed endpoints a stage body is given, under the
  * one-line wrappers of generated headers.

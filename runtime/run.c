@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.c - runs and stages: threads, return-is-drop, cancellation, errors,
  * statistics.

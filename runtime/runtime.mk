@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # runtime/runtime.mk - the runtime library: $(O)/libpipec.a, and the shared
 # $(O)/libpipec.so.X.Y.Z (soname libpipec.so.X) with its two links.
 #

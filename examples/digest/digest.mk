@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/digest - SHA-256 of every file under a folder, sorted by path
 # (sha256sum's output): walk -> hash * workers -> collect, a stage failure
 # that cancels the run, an extern stage (digest_walk.c). SHA-256 is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * digest_walk.c - the extern stage `walk` of digest.pipe: sends the path
  * of everything under params->root that is not a folder.

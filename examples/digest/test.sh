@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/digest/test.sh - digest against sha256sum: the same bytes as
 # `find ROOT -type f | sort | xargs sha256sum` on a generated tree and on
 # this repository's sources, for several worker counts and capacities;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * primes_stages.c - the extern stages of primes.pipe. Each is the
  * function the generated header declares, primes_stage_NAME, with the

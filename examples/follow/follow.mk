@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/follow - a small grep whose input stage blocks in poll() on
 # stdin and on its cancel fd, so it stops at once when cancelled.
 

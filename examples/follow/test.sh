@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/follow/test.sh - runs follow: matches, --max, and cancellation
 # while input blocks (timeout and SIGINT with a stdin that never ends).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/handwritten - the seed pipeline written by hand against the
 # runtime API (no compiler).
 

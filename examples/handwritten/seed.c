@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seed.c - the seed pipeline written by hand against the runtime API,
  * without the compiler: what pipec generates, in miniature.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/handwritten/test.sh - runs the hand-written seed pipeline. With
 # one worker the order is fixed: 0..31 squared are printed (32^2 = 1024 is
 # the first past 1000). With several workers squares may overtake each

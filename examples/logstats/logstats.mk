@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/logstats - a report on a log: a reader broadcasts every line to
 # two branches of replicated workers (copy hook), whose counts a report
 # stage receives with a select and prints only when both inputs ended.

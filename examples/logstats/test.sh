@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/logstats/test.sh - the report on sample.log is expected.txt,
 # byte for byte, whatever the workers and capacities; the last line
 # without a newline and a line longer than a read count once each; and

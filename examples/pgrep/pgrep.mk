@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/pgrep - a parallel grep with early stop: a walker, match
 # workers that read files themselves, a printer whose return (--max)
 # cancels the rest; an extern stage (pgrep_walk.c) and a main of its own

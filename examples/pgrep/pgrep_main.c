@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pgrep_main.c - pgrep's command line: grep's shape (options, a pattern,
  * paths) turned into the parameters of the pipeline in pgrep.pipe, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pgrep_walk.c - the extern stage `walk` of pgrep.pipe: sends the name of
  * every regular file under the paths to search, as grep -r finds them.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/pgrep/test.sh - pgrep against grep -rn: the same lines (sorted)
 # on a generated tree and on this repository's sources, for several
 # patterns, options, worker counts and capacities; grep's exit statuses;

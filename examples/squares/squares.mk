@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/squares - the seed pipeline, compiled by pipec with --main.
 #
 #   $(O)/examples/squares/squares.c, .h   generated from squares.pipe

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/squares/test.sh - runs the seed pipeline. With one worker the
 # order is fixed: the squares of 0..31 (32^2 = 1024 is the first past the
 # default limit, 1000). With several workers squares may overtake each

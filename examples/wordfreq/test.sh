@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/wordfreq/test.sh - runs wordfreq on sample.txt: the report must
 # equal expected.txt whatever the number of workers and the capacities.
 #

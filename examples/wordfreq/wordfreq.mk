@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # examples/wordfreq - word frequencies: owned payloads, broadcast, fan-out,
 # fan-in, select and an extern stage (wordfreq_count.c).
 

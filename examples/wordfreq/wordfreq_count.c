@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wordfreq_count.c - the extern stage `count` of wordfreq.pipe.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/build/build.mk - tests of the build itself.
 #
 #   make test-install   make install copies this variant's files ($(O))

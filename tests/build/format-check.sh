@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/build/format-check.sh - scripts/format-check in a scratch git
 # repository: it must fail and name each tracked C file that clang-format
 # would change, and only those, and pass once they are formatted.

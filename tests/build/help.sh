@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/build/help.sh - make help names every target declared .PHONY (but
 # the rules' own, named pipec__*) and every variable a user may set: those
 # the makefiles set with ?=, and CC, V and DESTDIR. (mk/pipec.mk's own

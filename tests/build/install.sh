@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/build/install.sh - make install installs what the chosen variant
 # built, and every other file it promises, where the variables say; the
 # installed files name the final paths, never DESTDIR; make uninstall

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/build/man.sh - the man pages in docs/man/ render without a
 # warning (groff -man -ww), and pipec.1 names every option that
 # pipec --help lists.

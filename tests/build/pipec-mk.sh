@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/build/pipec-mk.sh - mk/pipec.mk in a project of its own: a
 # Makefile that includes it, a .pipe file and a C file that includes the
 # generated header. After each edit, make must run pipec exactly when an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/cxx - two pipelines that share message types (messages.pipe, a
 # message file: a header only) in one program, whose main includes both
 # pipelines' headers: built as C, and as C++ (main.cc) with g++ and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hooks.c - the drop hook of the shared message Text (messages.pipe). */
 #include <stdlib.h>
 

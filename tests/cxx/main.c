@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - two pipelines that share message types, in one program: both
  * headers in one file, the shared types declared once (messages.h). The

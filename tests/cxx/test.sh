@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/cxx/test.sh - runs each program built from main.c / main.cc and
 # compares its output with the expected one.
 #

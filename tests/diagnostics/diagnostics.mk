@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/diagnostics/diagnostics.mk - the diagnostics tests (every NAME.pipe
 # against NAME.expected) and the command-line tests of the driver.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # driver.sh - tests of pipec's command line (docs/compiler.md): exit codes,
 # default output names, -H, -MD/-MF (with imported files), --dot (alone:
 # only the graph), --check, --color, the -W options, --version, --help,

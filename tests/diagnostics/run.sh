@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh - the diagnostics tests.
 #
 # Each NAME.pipe here is compiled by pipec (from the top of the tree, so

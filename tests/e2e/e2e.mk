@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e - end-to-end tests: each tests/e2e/NAME.pipe is compiled by
 # $(PIPEC) (options from its first line, "// pipec: --main"), built with
 # $(CC) $(ALL_CFLAGS) (so under ASan+UBSan or TSan in those variants),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * external.c - the extern stage `scale` of external.pipe, written against
  * the generated external.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * owned.c - runs owned.pipe through its API (no generated main) with
  * several limits and capacities, and checks the drop hook's accounting:

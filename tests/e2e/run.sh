@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/e2e/run.sh - runs the end-to-end programs built from tests/e2e/*.pipe
 # and checks their output and exit status.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/fuzz/fuzz.mk - the robustness test: pipec on deterministic
 # mutations of the valid .pipe files (examples and tests/fuzz/seeds). In
 # the asan build a sanitizer report fails it too. A failing input is copied

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz.sh - the robustness test: pipec on hundreds of broken .pipe files
 # (deterministic mutations of valid ones, made by mutate.c) must exit with
 # 0 or 1 - never crash, never hang (each run is under `timeout`), never

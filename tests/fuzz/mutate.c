@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mutate.c - makes broken .pipe files for the robustness test (fuzz.sh):
  * deterministic mutations of valid ones.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/golden - generated code compared with checked-in expectations.
 #
 #   make test-golden     regenerate each tests/golden/*.pipe (twice: the

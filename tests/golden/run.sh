@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/golden/run.sh - compile each tests/golden/NAME.pipe with pipec and
 # compare the outputs with the expected NAME.h.golden, NAME.c.golden and
 # NAME.dot.golden, byte for byte.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/installed/installed.mk - the installed files on their own.
 #
 #   make test-installed  make install into a scratch prefix, then a sample

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/installed/run.sh - pipec as another project sees it: make install
 # into a scratch prefix, then the sample project of tests/installed/project
 # (a pipeline importing a message file, an extern stage in a C file of its

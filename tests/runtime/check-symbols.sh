@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/runtime/check-symbols.sh - the runtime library exports pipec_
 # names only.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rt_test.c - helpers shared by the runtime's test programs (see
  * rt_test.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rt_test.h - helpers shared by the runtime's test programs: a message type
  * that owns heap memory, drop hooks that count what the runtime destroys,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/runtime/run.sh - runs the runtime's cmocka test programs, each to
 # the end whatever the others did, and says whether all passed.
 #

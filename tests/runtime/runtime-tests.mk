@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/runtime/runtime-tests.mk - the runtime's test programs (cmocka).
 #
 #   make test-runtime            runs each, printing cmocka's summaries

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/runtime/symbols.sh - the symbol test: check-symbols.sh must catch
 # a stray name (an archive holding one must fail), then pass on the real
 # libraries.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_build.c - runs built from pipeline tables: pipec_pipeline_build(),
  * pipec_params_check() and pipec_run_params().

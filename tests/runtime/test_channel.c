@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_channel.c - standalone channels and endpoints: rules R1, R2, R3,
  * R5, R6, R7 and R8, select, wait for demand, per-call deadlines, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_driver.c - pipec_main(), the program of a generated --main: flags
  * in both forms, bad values, unknown options, --help with descriptions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lifetime.c - rule R12: nothing outlives a run. Thousands of small
  * runs (completing, stopped early by their sink, failing, cancelled,

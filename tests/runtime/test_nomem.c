@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_nomem.c - out of memory, and operations that must not allocate.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_port.c - ports (pipec_port_*): sends to one channel and broadcasts
  * with the copy and drop hooks (R7), receives, try- and until- statuses,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_run.c - runs and stages: rules R4, R7 (cancelled sends), R8, R9, R10,
  * R11 and R13, statistics and the stage API.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_stress.c - seeded random pipelines: chains, fan-in and fan-out of
  * 2 to 6 layers of replicated stages, random capacities (rendezvous, 1,

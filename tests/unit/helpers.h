@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * helpers.h - what the compiler's unit tests share: compiling a .pipe text
  * held in a string, with the diagnostics captured in memory, and cmocka.

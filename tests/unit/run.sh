@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/unit/run.sh - runs each cmocka test program given, every one even
 # after a failure, and sums up. With WRAP set (valgrind and its options),
 # each runs under it and only the wrapper's reports are shown.

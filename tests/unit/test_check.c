@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_check.c - the checks (compiler/check.c): the channel graph they
  * build (chains, fan-in, fan-out, broadcast, named channels, replicas,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_emit.c - every name the generated code derives from a .pipe file's
  * names is one the clash checks know (compiler/gen_names.h).

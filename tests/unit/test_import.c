@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_import.c - imports and message files (compiler/import.c, the
  * message-file checks): files written to a temporary directory, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lexer.c - the lexer (compiler/lexer.re): tokens, values, locations,
  * C bodies and verbatim blocks, and every unterminated case.

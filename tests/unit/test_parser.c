@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_parser.c - the parser (compiler/parser.y): each construct gives the
  * expected syntax tree; syntax errors are reported, several per run, and a

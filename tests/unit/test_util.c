@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_util.c - the shared helpers (compiler/util.c): upper case, counts
  * as C and as text, C string literals, base names, extensions and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/unit/unit.mk - cmocka unit tests of the compiler's front end: the
 # lexer, the parser, the checks, the shared helpers and imports, linked against
 # $(O)/libpipecc.a.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/unit/valgrind-pipec.sh - pipec under valgrind (or another
 # wrapper): on a valid file with every output (-MD, --dot), and on a file
 # full of errors, which must exit with status 1 and nothing else to say.

@@ -1,2 +1,3 @@
+" SPDX-License-Identifier: MIT
 " pipec pipeline descriptions (docs/language.md).
 autocmd BufNewFile,BufRead *.pipe setfiletype pipe

@@ -1,3 +1,4 @@
+" SPDX-License-Identifier: MIT
 " Vim filetype plugin for pipec pipeline descriptions (.pipe): comments as
 " in C, so that gq, the comment leaders and commenting plugins work.
 

@@ -1,3 +1,4 @@
+" SPDX-License-Identifier: MIT
 " Vim syntax file
 " Language:	pipec pipeline description (.pipe)
 "

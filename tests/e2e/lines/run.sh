@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/e2e/lines/run.sh - errors in C written in a .pipe file point into
 # the .pipe file: the #line directives pipec writes around %{ %} blocks and
 # stage bodies. With --no-line they point into the generated file instead.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stages.c - the extern stage of app.pipe: sums what arrives. */
 #include <stdio.h>
 
