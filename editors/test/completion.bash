@@ -124,6 +124,11 @@ if [[ -n $pipec && -x $pipec ]]; then
 		"$pipec" --
 	expect "short options from pipec's --help" '-MD -MF' "$pipec" -M
 	expect "-H from pipec's --help" '-H' "$pipec" -H
+	expect "warning names after -Wno-, from pipec's --help" \
+		'-Wno-unused-channel -Wno-unused-param' "$pipec" -Wno-u
+	expect "a warning name after -Werror=" 'cycle' "$pipec" -Werror = c
+	expect "a warning name after -Werror= (= not a word break)" \
+		'-Werror=cycle' "$pipec" -Werror=c
 else
 	echo "skip completion: options from pipec's --help (no pipec built; run make)"
 fi
