@@ -18,6 +18,13 @@
  *                      with the token (a wake before the sleep is lost)
  *   BUG_NO_CLOSE_WAKE  dropping the last sender does not wake the
  *                      receivers blocked on the channel (R6)
+ * and the one change the code needs (see docs/reliability.md):
+ *   RECV_RECHECK       recv_impl looks at rx->dropped again under the
+ *                      lock; without it, a receive that passed the check
+ *                      just before a cancel dropped its endpoint (the last
+ *                      one) still takes a pending sender's message: that
+ *                      send returns OK after the last receiver went (R5,
+ *                      R8 fail)
  *
  * What is checked, and how:
  *   - no deadlock, no lost wake-up: pan's invalid end states (every
@@ -109,13 +116,17 @@ bit rclosed;        /* the last receiver was dropped */
 bit mustfail[NP];   /* queued in sendq when the last receiver went */
 bit rxquit;         /* a receiver dropped its endpoint of its own accord */
 byte finished;      /* stages that returned */
+bit cdone;          /* the cancelling thread is through */
 
 #ifdef LIVE
-ltl ends { <> (finished == NP) }
+ltl ends { <> (finished == NP && cdone) }
 #endif
 
 #define lock()   atomic { mu == 0 -> mu = 1 }
 #define unlock() mu = 0
+/* The acquisition and the guarded steps after it, as one step (the
+ * acquisition moves right, guarded steps commute). */
+#define LOCKED   mu == 0 -> mu = 1
 
 inline deliver(m) {
 	assert(fate[m] == M_INFLIGHT); /* received once, never after a destroy */
@@ -168,8 +179,7 @@ inline q_wake_all(q, k, x) {
 	k = len(q);
 	do
 	:: k > 0 ->
-		q?x;
-		q!x;
+		atomic { q?x; q!x };
 		park_wake(x);
 		k--
 	:: else -> break
@@ -191,10 +201,13 @@ inline q_claim(q, n) {
 	od
 }
 
-/* finish: done, then wake (w's memory may be gone after done). */
-inline finish(n) {
-	done[n] = 1;
-	park_wake(n)
+/* finish: done (stored by the caller, last in its guarded step), then
+ * the wake (w's memory may be gone after done). */
+inline finish_wake(n) {
+	if
+	:: n < NP -> park_wake(n)
+	:: else
+	fi
 }
 
 inline ring_push(m) {
@@ -219,27 +232,33 @@ inline rx_drop(r, k, x, was) {
 	atomic { was = dropped[r]; dropped[r] = 1 };
 	if
 	:: !was ->
-		lock();
-		nreceivers--;
+		atomic {
+			LOCKED;
+			nreceivers--;
+			if
+			:: nreceivers == 0 ->
+				rclosed = 1;
+				/* take_leftovers + drop_messages (R8); the
+				 * code destroys them after unlocking */
+				do
+				:: count > 0 ->
+					destroy(ring[head]);
+					head = (head + 1) % RING;
+					count--
+				:: else -> break
+				od;
+				head = 0;
+				for (k : 0 .. NP - 1) {
+					if
+					:: sendq ?? [eval(k)] -> mustfail[k] = 1
+					:: else
+					fi
+				}
+			:: else
+			fi
+		};
 		if
 		:: nreceivers == 0 ->
-			rclosed = 1;
-			/* take_leftovers + drop_messages (R8); the code
-			 * destroys them after unlocking */
-			do
-			:: count > 0 ->
-				destroy(ring[head]);
-				head = (head + 1) % RING;
-				count--
-			:: else -> break
-			od;
-			head = 0;
-			for (k : 0 .. NP - 1) {
-				if
-				:: sendq ?? [eval(k)] -> mustfail[k] = 1
-				:: else
-				fi
-			}
 			q_wake_all(sendq, k, x);
 			/* R9: each sender stage loses its one output */
 			for (k : 0 .. NS - 1) {
@@ -264,12 +283,14 @@ inline rx_drop(r, k, x, was) {
 /* pipec_tx_drop_into (R6) */
 inline tx_drop(t, k, x) {
 	dropped[t] = 1;
-	lock();
-	if
-	:: txopen[t] -> txopen[t] = 0; outputs_open[t]--
-	:: else
-	fi;
-	nsenders--;
+	atomic {
+		LOCKED;
+		if
+		:: txopen[t] -> txopen[t] = 0; outputs_open[t]--
+		:: else
+		fi;
+		nsenders--
+	};
 	if
 	:: nsenders == 0 ->
 #ifndef BUG_NO_CLOSE_WAKE
@@ -308,7 +329,7 @@ inline await_peer(q, peers) {
 		fi;
 		if
 		:: done[me] ->
-			lock(); unlock(); /* peer_finished */
+			atomic { LOCKED; unlock() } /* peer_finished */
 			break
 		:: else
 		fi;
@@ -317,27 +338,34 @@ inline await_peer(q, peers) {
 		:: else ->
 			if
 			:: !first ->
-				lock();
-				if
-				:: peers == 0 || dropped[me] -> st = CLOSED
-				:: else
-				fi;
-				unlock()
+				atomic {
+					LOCKED;
+					if
+					:: peers == 0 || dropped[me] -> st = CLOSED
+					:: else
+					fi;
+					unlock()
+				}
 			:: else
 			fi
 		fi;
 		if
 		:: st == OK -> park_wait(me, tok); first = 0
 		:: else ->
-			lock();
+			atomic {
+				LOCKED;
+				if
+				:: q ?? [eval(me)] -> q ?? eval(me)
+				:: else
+				fi;
+				if
+				:: state[me] == W_PENDING -> /* abort_wait's CAS */
+					state[me] = W_ABORTED
+				:: else
+				fi
+			};
 			if
-			:: q ?? [eval(me)] -> q ?? eval(me)
-			:: else
-			fi;
-			if
-			:: state[me] == W_PENDING -> /* abort_wait's CAS */
-				state[me] = W_ABORTED;
-				break /* lock held */
+			:: state[me] == W_ABORTED -> break /* lock held */
 			:: else ->
 				await_done();
 				unlock();
@@ -356,7 +384,8 @@ inline report(st) {
 	fi
 }
 
-/* recv_now, under the lock */
+/* recv_now, under the lock, up to finish()'s store to done[n]: the
+ * caller then wakes n (finish_wake) if n < NP. */
 inline recv_now(st, m, n) {
 	if
 	:: count > 0 ->
@@ -366,7 +395,7 @@ inline recv_now(st, m, n) {
 		count--;
 		q_claim(sendq, n);
 		if
-		:: n < NP -> ring_push(wbuf[n]); finish(n)
+		:: n < NP -> ring_push(wbuf[n]); done[n] = 1
 		:: else
 		fi;
 		st = OK
@@ -376,7 +405,7 @@ inline recv_now(st, m, n) {
 		:: n < NP -> /* rendezvous */
 			m = wbuf[n];
 			deliver(m);
-			finish(n);
+			done[n] = 1;
 			st = OK
 		:: else ->
 			if
@@ -406,36 +435,46 @@ proctype Sender(byte me)
 		:: cancelled[me] || stopping -> st = CANCELLED; goto refused
 		:: else
 		fi;
-		lock();
-		/* send_now */
-		if
-		:: nreceivers == 0 -> st = CLOSED
-		:: else ->
-			q_claim(recvq, n);
+		atomic {
+			LOCKED;
+			/* send_now */
+			n = NP;
 			if
-			:: n < NP ->
-				wbuf[n] = m;
-				deliver(m);
-				finish(n);
-				st = OK
+			:: nreceivers == 0 -> st = CLOSED
 			:: else ->
+				q_claim(recvq, n);
 				if
-				:: count < CAP -> ring_push(m); st = OK
-				:: else -> st = WOULDBLOCK
+				:: n < NP ->
+					wbuf[n] = m;
+					deliver(m);
+					done[n] = 1;
+					st = OK
+				:: else ->
+					if
+					:: count < CAP -> ring_push(m); st = OK
+					:: else -> st = WOULDBLOCK
+					fi
 				fi
 			fi
-		fi;
+		};
+		finish_wake(n);
+		atomic {
+			if
+			:: st != WOULDBLOCK -> unlock()
+			:: else ->
+				/* offer the message, wait for a receiver */
+				state[me] = W_PENDING;
+				done[me] = 0;
+				wbuf[me] = m;
+				tok = seq[me]; /* before the node is visible */
+				sendq!me;
+				unlock()
+			fi
+		};
 		if
-		:: st != WOULDBLOCK -> unlock(); goto sent
+		:: st != WOULDBLOCK -> goto sent
 		:: else
 		fi;
-		/* offer the message and wait for a receiver to take it */
-		state[me] = W_PENDING;
-		done[me] = 0;
-		wbuf[me] = m;
-		tok = seq[me];
-		sendq!me;
-		unlock();
 		await_peer(sendq, nreceivers);
 		if
 		:: st != OK -> unlock()
@@ -481,17 +520,34 @@ proctype Receiver(byte me)
 		:: dropped[me] -> st = CLOSED; goto got
 		:: else
 		fi;
-		lock();
-		recv_now(st, m, n);
+		atomic {
+			LOCKED;
+#ifdef RECV_RECHECK
+			/* the endpoint looked at again under the lock */
+			if
+			:: dropped[me] -> st = CLOSED; n = NP
+			:: else -> recv_now(st, m, n)
+			fi
+#else
+			recv_now(st, m, n)
+#endif
+		};
+		finish_wake(n);
+		atomic {
+			if
+			:: st != WOULDBLOCK -> unlock()
+			:: else ->
+				state[me] = W_PENDING;
+				done[me] = 0;
+				tok = seq[me]; /* before the node is visible */
+				recvq!me;
+				unlock()
+			fi
+		};
 		if
-		:: st != WOULDBLOCK -> unlock(); goto got
+		:: st != WOULDBLOCK -> goto got
 		:: else
 		fi;
-		state[me] = W_PENDING;
-		done[me] = 0;
-		tok = seq[me];
-		recvq!me;
-		unlock();
 		await_peer(recvq, nsenders);
 		if
 		:: st == OK ->
@@ -499,7 +555,9 @@ proctype Receiver(byte me)
 			m = wbuf[me]
 		:: else ->
 			if
-			:: st == CLOSED && !dropped[me] -> recv_now(st, m, n)
+			:: st == CLOSED && !dropped[me] ->
+				atomic { recv_now(st, m, n) };
+				finish_wake(n)
 			:: else
 			fi;
 			unlock()
@@ -537,7 +595,8 @@ proctype Canceller()
 			fi
 		}
 	:: true
-	fi
+	fi;
+	cdone = 1
 }
 
 /* At the end: conservation and R6. */
@@ -545,7 +604,7 @@ proctype Checker()
 {
 	byte m;
 
-	finished == NP;
+	finished == NP && cdone; /* every thread joined */
 	for (m : 1 .. NM - 1) {
 		/* every message sent was received or destroyed, once */
 		assert(fate[m] != M_INFLIGHT);
