@@ -695,6 +695,21 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 		return closed_or_stopping(self, PIPEC_CLOSED);
 
 	pthread_mutex_lock(&ch->mu);
+	/*
+	 * Again under the lock: a cancel may have dropped this receiver (the
+	 * channel's last) since the look above. recv_now would then still
+	 * take a sender that is woken but not yet out of the queue, and its
+	 * send would succeed after the last receiver went (R5). The dropper
+	 * sets `dropped` before it takes this lock, so a drop whose critical
+	 * section came first is seen here. Found by the channel model
+	 * (tests/model, configuration recv-race).
+	 */
+	if (atomic_load(&rx->dropped)) {
+		pthread_mutex_unlock(&ch->mu);
+		return stage_is_cancelled(self)
+		               ? PIPEC_CANCELLED
+		               : closed_or_stopping(self, PIPEC_CLOSED);
+	}
 	pipec_status st = recv_now(ch, out);
 	if (st != PIPEC_WOULDBLOCK || try) {
 		pthread_mutex_unlock(&ch->mu);

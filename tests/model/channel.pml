@@ -18,13 +18,12 @@
  *                      with the token (a wake before the sleep is lost)
  *   BUG_NO_CLOSE_WAKE  dropping the last sender does not wake the
  *                      receivers blocked on the channel (R6)
- * and the one change the code needs (see docs/reliability.md):
- *   RECV_RECHECK       recv_impl looks at rx->dropped again under the
- *                      lock; without it, a receive that passed the check
- *                      just before a cancel dropped its endpoint (the last
- *                      one) still takes a pending sender's message: that
- *                      send returns OK after the last receiver went (R5,
- *                      R8 fail)
+ *   BUG_NO_RECV_RECHECK  recv_impl does not look at rx->dropped again
+ *                      under the lock (as chan.c did until the model found
+ *                      it): a receive that passed the check just before a
+ *                      cancel dropped its endpoint (the last one) still
+ *                      takes a pending sender's message, and that send
+ *                      returns OK after the last receiver went (R5, R8)
  *
  * What is checked, and how:
  *   - no deadlock, no lost wake-up: pan's invalid end states (every
@@ -522,7 +521,7 @@ proctype Receiver(byte me)
 		fi;
 		atomic {
 			LOCKED;
-#ifdef RECV_RECHECK
+#ifndef BUG_NO_RECV_RECHECK
 			/* the endpoint looked at again under the lock */
 			if
 			:: dropped[me] -> st = CLOSED; n = NP

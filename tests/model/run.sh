@@ -30,19 +30,13 @@ bounded1-ends          pass liveness -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2
 bug-no-token           fail safety   -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2 -DBUG_NO_TOKEN
 bug-no-close-wake      fail safety   -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0 -DBUG_NO_CLOSE_WAKE
 bug-no-close-wake-live fail liveness -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2 -DCANCEL=0 -DBUG_NO_CLOSE_WAKE
-known-recv-race        fail safety   -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DNO_RECV_RECHECK
+bug-no-recv-recheck    fail safety   -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DBUG_NO_RECV_RECHECK
 '
 
 echo "$configs" | while read -r name expect mode macros; do
 	[ -n "$name" ] || continue
 	dir=$work/$name
 	rm -rf "$dir" && mkdir -p "$dir" || exit 1
-	# RECV_RECHECK (the change chan.c needs) is on unless the line
-	# turns it off.
-	case " $macros " in
-	*" -DNO_RECV_RECHECK "*) ;;
-	*) macros="$macros -DRECV_RECHECK" ;;
-	esac
 	if [ "$mode" = liveness ]; then
 		spinflags="-DLIVE" panflags="-a" ccflags=""
 	else
