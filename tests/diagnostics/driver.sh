@@ -387,5 +387,36 @@ else
 	cat "$tmp/err"
 fi
 
+# Hostile inputs: one clear error or a clean result, never a crash or a
+# hang. A 100 MB file (sparse) is refused unread; 10,000 nested braces in
+# a body are C for the C compiler, and unbalanced they are one error; a
+# 1 MB name is a name.
+fresh
+truncate -s 100M "$tmp/w/big.pipe"
+expect 1 "a 100 MB input" -- timeout 20 "$pipec" --check big.pipe
+grep -q "^big.pipe: error: the file is too large" "$tmp/err" && ok ||
+	bad "a 100 MB input: '$(head -c 200 "$tmp/err")'"
+deep() {
+	printf 'pipeline p;\nmessage Num { Val; }\nstage s(out o: Num) {'
+	awk -v n=10000 -v shut="$1" 'BEGIN {
+		for (i = 0; i < n; i++) printf "{"
+		if (shut) for (i = 0; i < n; i++) printf "}" }'
+	[ "$1" = 1 ] && printf '}\nstage k(in i: Num) { }\ns -> k;\n'
+	printf '\n'
+}
+deep 1 >"$tmp/w/deep.pipe"
+expect 0 "10,000 nested braces in a body" -- timeout 20 "$pipec" --check deep.pipe
+deep 0 >"$tmp/w/open.pipe"
+expect 1 "10,000 unclosed braces" -- timeout 20 "$pipec" --check open.pipe
+grep -q "unterminated stage body" "$tmp/err" && ok ||
+	bad "10,000 unclosed braces: '$(head -c 200 "$tmp/err")'"
+{
+	printf 'pipeline '
+	head -c 1048576 /dev/zero | tr '\0' a
+	printf ';\nmessage Num { Val; }\nstage s(out o: Num) { }\n'
+	printf 'stage k(in i: Num) { }\ns -> k;\n'
+} >"$tmp/w/long.pipe"
+expect 0 "a 1 MB name" -- timeout 60 "$pipec" --check long.pipe
+
 echo "driver: $pass passed, $fail failed${xfail:+, $xfail expected failure(s)}"
 [ $fail -eq 0 ]
