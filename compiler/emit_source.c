@@ -272,10 +272,11 @@ static void emit_stage_table(Out *o, const Program *p)
 		           gen_name(o, GN_STAGE_ENTRY, p, NULL, NULL, s));
 		out_count_init(o, &s->replicas);
 		if (s->nports)
-			out_printf(o, ",\n\t %s + %d, %d, %d},\n", ports, k,
-			           s->nports, s->loc.line);
+			out_printf(o, ",\n\t %s + %d, %d, %d, 0, false},\n",
+			           ports, k, s->nports, s->loc.line);
 		else
-			out_printf(o, ",\n\t NULL, 0, %d},\n", s->loc.line);
+			out_printf(o, ",\n\t NULL, 0, %d, 0, false},\n",
+			           s->loc.line);
 		k += s->nports;
 	}
 	out_puts(o, "};\n\n");

@@ -157,6 +157,10 @@ const char *pipec_tables_check(const pipec_pipeline_desc *pl)
 		     s->replicas.value > PIPEC_MAX_REPLICAS))
 			return why("stage %s: %zu replicas", s->name,
 			           s->replicas.value);
+		if (s->stack &&
+		    (s->stack < PIPEC_STACK_MIN || s->stack > PIPEC_STACK_MAX))
+			return why("stage %s: a stack of %zu bytes", s->name,
+			           s->stack);
 		for (unsigned j = 0; j < s->nports; j++) {
 			const char *p = port_problem(pl, s, &s->ports[j]);
 			if (p)
@@ -440,6 +444,8 @@ static bool make_stage(builder *b, const pipec_stage_desc *s)
 		        pipec_stage_add(b->run, b->name, instance_main, in);
 		if (!st)
 			return false;
+		pipec_stage_set_thread(st, s->thread);
+		pipec_stage_set_stack(st, s->stack);
 		for (unsigned j = 0; j < s->nports; j++)
 			if (!make_port(b, st, &s->ports[j]))
 				return false;

@@ -115,6 +115,8 @@ struct pipec_stage {
 	void *arg;
 	pthread_t thread;
 	bool started;
+	bool own_thread;   /* an OS thread even in pool mode */
+	size_t stack_size; /* coroutine stack; 0: PIPEC_STACK_DEFAULT */
 
 	pipec_parker parker; /* every blocking call of this stage */
 	_Atomic bool cancelled;
@@ -157,6 +159,9 @@ struct pipec_run {
 	                                  stream (R10, R11) */
 	_Atomic int cause;             /* enum run_cause */
 	pipec_time deadline;
+	pipec_sched sched; /* as asked; DEFAULT until the start decides */
+	unsigned workers;  /* pool size asked for; 0: one per CPU */
+	char *blocked;     /* pipec_run_blocked()'s text, or NULL */
 	enum { RUN_NEW, RUN_STARTED, RUN_DONE } state;
 	pipec_status result;
 

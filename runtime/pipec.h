@@ -58,6 +58,9 @@ typedef enum pipec_status {
 	PIPEC_EINVAL,     /* a bad argument (NULL, wrong size, wrong state) */
 	PIPEC_ERROR,      /* run result only: a stage failed (R11); see
 	                     pipec_run_error() */
+	PIPEC_DEADLOCK,   /* run result only: every stage was blocked on a
+	                     channel and nothing could wake any of them; see
+	                     pipec_run_blocked() */
 } pipec_status;
 
 /* A short lower-case name for a status ("ok", "closed", ...). */
@@ -232,6 +235,35 @@ pipec_rx *pipec_stage_rx(pipec_stage *stage, pipec_chan *chan);
  */
 void pipec_run_set_deadline(pipec_run *run, pipec_time deadline);
 
+/*
+ * How a run's stages are scheduled:
+ *   PIPEC_SCHED_POOL     each stage instance is a coroutine on a pool of
+ *                        worker threads (one per CPU unless workers > 0)
+ *   PIPEC_SCHED_THREADS  each stage instance has an OS thread of its own
+ *   PIPEC_SCHED_DEFAULT  what the environment says: PIPEC_SCHED=pool or
+ *                        threads, PIPEC_WORKERS=N; the pool if unset
+ * A stage marked with pipec_stage_set_thread() has its own thread in
+ * either mode. Before pipec_run_start().
+ */
+typedef enum pipec_sched {
+	PIPEC_SCHED_DEFAULT = 0,
+	PIPEC_SCHED_POOL,
+	PIPEC_SCHED_THREADS,
+} pipec_sched;
+void pipec_run_set_sched(pipec_run *run, pipec_sched mode, unsigned workers);
+
+/*
+ * Per-stage scheduling, before pipec_run_start(): a stage that makes
+ * blocking calls the runtime cannot see (fgets, a blocking library) gets
+ * an OS thread of its own; a coroutine stage's stack size in bytes (0: the
+ * runtime's default, PIPEC_STACK_DEFAULT).
+ */
+void pipec_stage_set_thread(pipec_stage *stage, bool own_thread);
+void pipec_stage_set_stack(pipec_stage *stage, size_t bytes);
+#define PIPEC_STACK_DEFAULT ((size_t)256 * 1024)
+#define PIPEC_STACK_MIN     ((size_t)16 * 1024)
+#define PIPEC_STACK_MAX     ((size_t)1024 * 1024 * 1024)
+
 /* Starts every stage's thread. PIPEC_OK, PIPEC_NOMEM or PIPEC_EINVAL
  * (already started). If a thread cannot be created, the stages already
  * started are cancelled and joined and the result is PIPEC_NOMEM. */
@@ -245,9 +277,19 @@ pipec_status pipec_run_start(pipec_run *run);
  *   PIPEC_ERROR      a stage failed first (R11): see pipec_run_error()
  *   PIPEC_CANCELLED  pipec_run_cancel() was called first
  *   PIPEC_TIMEDOUT   the run's deadline passed first
+ *   PIPEC_DEADLOCK   every stage waited on a channel, and nothing could
+ *                    wake any of them (pool mode): pipec_run_blocked()
  * Call it once, from one thread.
  */
 pipec_status pipec_run_wait(pipec_run *run);
+
+/*
+ * After pipec_run_wait() returned PIPEC_DEADLOCK: one line per stage
+ * instance that was blocked, naming it, what it waited for and on which
+ * channel ("stage 'a[0]' waits to receive on channel 'x'"). NULL for any
+ * other result. Valid until pipec_run_free().
+ */
+const char *pipec_run_blocked(const pipec_run *run);
 
 /* pipec_run_start() then pipec_run_wait(). */
 pipec_status pipec_run_exec(pipec_run *run);
@@ -289,6 +331,17 @@ bool pipec_cancelled(const pipec_stage *self);
  * -1 if it could not be made.
  */
 int pipec_cancel_fd(pipec_stage *self);
+
+/*
+ * Waits until fd is ready for events (POLLIN, POLLOUT: poll(2)'s bits),
+ * the deadline passes or the stage is cancelled: PIPEC_OK (then the fd
+ * is ready, or has an error or hang-up for the caller's read or write to
+ * report), PIPEC_TIMEDOUT, PIPEC_CANCELLED, PIPEC_EINVAL. A coroutine
+ * stage parks (its worker runs other stages); a thread stage polls. The
+ * way for a coroutine stage to wait for input without blocking others.
+ */
+pipec_status pipec_wait_fd(pipec_stage *self, int fd, short events,
+                           pipec_time deadline);
 
 /*
  * Records an error message for the stage (printf-style) and returns code,
@@ -497,6 +550,8 @@ typedef struct pipec_stage_desc {
 	const pipec_port_desc *ports;
 	unsigned nports;
 	unsigned line; /* of the stage in the .pipe file */
+	size_t stack;  /* coroutine stack in bytes; 0: the default */
+	bool thread;   /* runs on an OS thread of its own */
 } pipec_stage_desc;
 
 typedef struct pipec_pipeline_desc {

@@ -16,6 +16,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +165,26 @@ void pipec_run_set_deadline(pipec_run *run, pipec_time deadline)
 {
 	if (run && run->state == RUN_NEW)
 		run->deadline = deadline;
+}
+
+void pipec_run_set_sched(pipec_run *run, pipec_sched mode, unsigned workers)
+{
+	if (run && run->state == RUN_NEW) {
+		run->sched = mode;
+		run->workers = workers;
+	}
+}
+
+void pipec_stage_set_thread(pipec_stage *stage, bool own_thread)
+{
+	if (stage && stage->run->state == RUN_NEW)
+		stage->own_thread = own_thread;
+}
+
+void pipec_stage_set_stack(pipec_stage *stage, size_t bytes)
+{
+	if (stage && stage->run->state == RUN_NEW)
+		stage->stack_size = bytes;
 }
 
 /* ------------------------------------------------------------------ */
@@ -315,6 +337,11 @@ void pipec_run_cancel(pipec_run *run)
 	pipec_parker_wake(&run->parker);
 }
 
+const char *pipec_run_blocked(const pipec_run *run)
+{
+	return run && run->state == RUN_DONE ? run->blocked : NULL;
+}
+
 const pipec_error *pipec_run_error(const pipec_run *run)
 {
 	return run && run->has_err ? &run->err : NULL;
@@ -358,6 +385,7 @@ void pipec_run_free(pipec_run *run)
 		pipec_chan_unref(ch);
 		ch = next;
 	}
+	free(run->blocked);
 	free(run->params);
 	free(run->tables_mem);
 	pthread_mutex_destroy(&run->mu);
@@ -404,6 +432,36 @@ int pipec_cancel_fd(pipec_stage *self)
 	int fd = self->cancel_fd;
 	pthread_mutex_unlock(&self->fd_mu);
 	return fd;
+}
+
+pipec_status pipec_wait_fd(pipec_stage *self, int fd, short events,
+                           pipec_time deadline)
+{
+	if (fd < 0 || !(events & (POLLIN | POLLOUT | POLLPRI)))
+		return PIPEC_EINVAL;
+	int cfd = pipec_cancel_fd(self);
+	for (;;) {
+		if (pipec_cancelled(self))
+			return PIPEC_CANCELLED;
+		int timeout = -1;
+		if (deadline != PIPEC_FOREVER) {
+			pipec_time left = deadline - pipec_now();
+			if (left <= 0)
+				return PIPEC_TIMEDOUT;
+			/* Rounded up: a wait never ends before its deadline. */
+			timeout = left / 1000000 >= INT_MAX
+			                  ? INT_MAX
+			                  : (int)((left + 999999) / 1000000);
+		}
+		struct pollfd p[2] = {{.fd = fd, .events = events},
+		                      {.fd = cfd, .events = POLLIN}};
+		int n = poll(p, cfd >= 0 ? 2 : 1, timeout);
+		if (n < 0 && errno != EINTR)
+			return PIPEC_EINVAL;
+		if (n > 0 && p[0].revents)
+			return p[0].revents & POLLNVAL ? PIPEC_EINVAL
+			                               : PIPEC_OK;
+	}
 }
 
 int pipec_stage_fail(pipec_stage *self, int code, const char *fmt, ...)

@@ -21,6 +21,7 @@ const char *pipec_status_name(pipec_status st)
 	        "out of memory",
 	        "invalid argument",
 	        "stage error",
+	        "deadlock",
 	};
 	if ((unsigned)st < sizeof(names) / sizeof(names[0]))
 		return names[st];

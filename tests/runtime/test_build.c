@@ -207,12 +207,12 @@ static const pipec_port_desc sink_ports[] = {
 };
 
 static const pipec_stage_desc counts_stages[] = {
-        {"gen", counts_gen, {-1, 1}, gen_ports, 1, 10},
-        {"work", counts_work, {P_WORKERS, 0}, work_ports, 2, 11},
-        {"lane", counts_lane, {P_LANES, 0}, lane_ports, 2, 12},
-        {"sink", counts_sink, {-1, 1}, sink_ports, 2, 13},
-        {"extra", counts_extra, {P_COPIES, 0}, NULL, 0, 14},
-        {"lit3", counts_lit3, {-1, 3}, NULL, 0, 15},
+        {"gen", counts_gen, {-1, 1}, gen_ports, 1, 10, 0, false},
+        {"work", counts_work, {P_WORKERS, 0}, work_ports, 2, 11, 0, false},
+        {"lane", counts_lane, {P_LANES, 0}, lane_ports, 2, 12, 0, false},
+        {"sink", counts_sink, {-1, 1}, sink_ports, 2, 13, 0, false},
+        {"extra", counts_extra, {P_COPIES, 0}, NULL, 0, 14, 0, false},
+        {"lit3", counts_lit3, {-1, 3}, NULL, 0, 15, 0, false},
 };
 
 static const pipec_pipeline_desc counts_desc = {
@@ -641,7 +641,8 @@ static void chain_make(chain *c, unsigned n)
 		                        1};
 		*out = (pipec_port_desc){
 		        "o", true, &vmsg_type, ALL_VARIANTS, &c->idx[i], 1, 1};
-		*s = (pipec_stage_desc){"link", chain_link, {-1, 1}, in, 2, 1};
+		*s = (pipec_stage_desc){"link", chain_link, {-1, 1}, in,
+		                        2,      1,          0,       false};
 		if (i == 0) {
 			s->name = "head";
 			s->entry = chain_head;

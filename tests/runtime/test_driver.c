@@ -118,8 +118,8 @@ static const pipec_port_desc show_ports[] = {
         {"i", false, &vmsg_plain_type, V_BIT(V_GENERATED), c0, 1, 30},
 };
 static const pipec_stage_desc show_stages[] = {
-        {"tick", show_tick, {1, 0}, tick_ports, 1, 20},
-        {"show", show_body, {-1, 1}, show_ports, 1, 30},
+        {"tick", show_tick, {1, 0}, tick_ports, 1, 20, 0, false},
+        {"show", show_body, {-1, 1}, show_ports, 1, 30, 0, false},
 };
 static const pipec_pipeline_desc show_desc = {
         .name = "show",
@@ -197,8 +197,8 @@ static const pipec_port_desc esink_ports[] = {
         {"i", false, &vmsg_plain_type, V_BIT(V_GENERATED), c0, 1, 9},
 };
 static const pipec_stage_desc endless_stages[] = {
-        {"gen", endless_gen, {-1, 1}, egen_ports, 1, 5},
-        {"sink", endless_sink, {-1, 1}, esink_ports, 1, 9},
+        {"gen", endless_gen, {-1, 1}, egen_ports, 1, 5, 0, false},
+        {"sink", endless_sink, {-1, 1}, esink_ports, 1, 9, 0, false},
 };
 static const pipec_pipeline_desc endless_desc = {
         .name = "endless",
@@ -228,7 +228,7 @@ static int stubborn_body(pipec_stage *self, const pipec_stage_args *a)
 }
 
 static const pipec_stage_desc stubborn_stages[] = {
-        {"deaf", stubborn_body, {-1, 1}, NULL, 0, 3},
+        {"deaf", stubborn_body, {-1, 1}, NULL, 0, 3, 0, false},
 };
 static const pipec_pipeline_desc stubborn_desc = {
         .name = "stubborn",
@@ -255,7 +255,7 @@ static int bad_body(pipec_stage *self, const pipec_stage_args *a)
 }
 
 static const pipec_stage_desc fail_stages[] = {
-        {"bad", fail_body, {-1, 1}, NULL, 0, 3},
+        {"bad", fail_body, {-1, 1}, NULL, 0, 3, 0, false},
 };
 static const pipec_pipeline_desc fail_desc = {
         .name = "fail",
@@ -265,8 +265,8 @@ static const pipec_pipeline_desc fail_desc = {
 };
 
 static const pipec_stage_desc bad_stages[] = {
-        {"gen", bad_body, {-1, 1}, egen_ports, 1, 5},
-        {"sink", endless_sink, {-1, 1}, esink_ports, 1, 9},
+        {"gen", bad_body, {-1, 1}, egen_ports, 1, 5, 0, false},
+        {"sink", endless_sink, {-1, 1}, esink_ports, 1, 9, 0, false},
 };
 static const pipec_pipeline_desc bad_desc = {
         .name = "bad",
@@ -288,8 +288,8 @@ static const pipec_port_desc broken_ports[] = {
         {"i", false, &vmsg_plain_type, V_BIT(V_GENERATED), c00, 2, 9},
 };
 static const pipec_stage_desc broken_stages[] = {
-        {"gen", endless_gen, {-1, 1}, egen_ports, 1, 5},
-        {"sink", endless_sink, {-1, 1}, broken_ports, 1, 9},
+        {"gen", endless_gen, {-1, 1}, egen_ports, 1, 5, 0, false},
+        {"sink", endless_sink, {-1, 1}, broken_ports, 1, 9, 0, false},
 };
 static const pipec_pipeline_desc broken_desc = {
         .name = "broken",

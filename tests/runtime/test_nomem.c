@@ -179,9 +179,9 @@ static const pipec_port_desc n_work_ports[] = {
         {"i", false, &vmsg_plain_type, UINT64_MAX, c_w, 1, 3},
 };
 static const pipec_stage_desc n_stages[] = {
-        {"gen", n_gen, {-1, 1}, n_gen_ports, 2, 1},
-        {"sel", n_sel, {-1, 1}, n_sel_ports, 2, 2},
-        {"work", n_work, {0, 0}, n_work_ports, 1, 3},
+        {"gen", n_gen, {-1, 1}, n_gen_ports, 2, 1, 0, false},
+        {"sel", n_sel, {-1, 1}, n_sel_ports, 2, 2, 0, false},
+        {"work", n_work, {0, 0}, n_work_ports, 1, 3, 0, false},
 };
 static const pipec_pipeline_desc n_desc = {
         .name = "nomem",

@@ -199,8 +199,8 @@ static const pipec_port_desc one_sink_ports[] = {
         {"i", false, &vmsg_type, V_BIT(V_GENERATED), ch0, 1, 20},
 };
 static const pipec_stage_desc one_stages[] = {
-        {"gen", one_gen, {-1, 1}, one_gen_ports, 1, 10},
-        {"sink", one_sink, {-1, 1}, one_sink_ports, 1, 20},
+        {"gen", one_gen, {-1, 1}, one_gen_ports, 1, 10, 0, false},
+        {"sink", one_sink, {-1, 1}, one_sink_ports, 1, 20, 0, false},
 };
 static const pipec_pipeline_desc one_desc = {
         .name = "one",
@@ -346,8 +346,8 @@ static int drop_sink(pipec_stage *self, const pipec_stage_args *a)
 }
 
 static const pipec_stage_desc drop_stages[] = {
-        {"gen", endless_gen, {-1, 1}, one_gen_ports, 1, 10},
-        {"sink", drop_sink, {-1, 1}, one_sink_ports, 1, 20},
+        {"gen", endless_gen, {-1, 1}, one_gen_ports, 1, 10, 0, false},
+        {"sink", drop_sink, {-1, 1}, one_sink_ports, 1, 20, 0, false},
 };
 static const pipec_pipeline_desc drop_desc = {
         .name = "drop",
@@ -499,11 +499,11 @@ static const pipec_port_desc bc_k_ports[] = {
         {"i", false, &vmsg_type, V_BIT(V_GENERATED), ch3, 1, 50},
 };
 static const pipec_stage_desc bc_stages[] = {
-        {"gen", bc_gen, {-1, 1}, bc_gen_ports, 2, 30},
-        {"s0", bc_sink, {-1, 1}, bc_s0_ports, 1, 40},
-        {"s1", bc_sink, {-1, 1}, bc_s1_ports, 1, 40},
-        {"s2", bc_sink, {-1, 1}, bc_s2_ports, 1, 40},
-        {"k", bc_keep, {-1, 1}, bc_k_ports, 1, 50},
+        {"gen", bc_gen, {-1, 1}, bc_gen_ports, 2, 30, 0, false},
+        {"s0", bc_sink, {-1, 1}, bc_s0_ports, 1, 40, 0, false},
+        {"s1", bc_sink, {-1, 1}, bc_s1_ports, 1, 40, 0, false},
+        {"s2", bc_sink, {-1, 1}, bc_s2_ports, 1, 40, 0, false},
+        {"k", bc_keep, {-1, 1}, bc_k_ports, 1, 50, 0, false},
 };
 static const pipec_pipeline_desc bc_desc = {
         .name = "bc",
@@ -727,10 +727,10 @@ static const pipec_port_desc sel_ports[] = {
         {"c", false, &vmsg_type, V_BIT(V_SQUARED), ch2, 1, 70},
 };
 static const pipec_stage_desc sel_stages[] = {
-        {"g0", sel_gen, {-1, 1}, sel_g0_ports, 1, 60},
-        {"g1", sel_gen, {-1, 1}, sel_g1_ports, 1, 60},
-        {"g2", sel_gen, {-1, 1}, sel_g2_ports, 1, 60},
-        {"sel", sel_body, {-1, 1}, sel_ports, 3, 70},
+        {"g0", sel_gen, {-1, 1}, sel_g0_ports, 1, 60, 0, false},
+        {"g1", sel_gen, {-1, 1}, sel_g1_ports, 1, 60, 0, false},
+        {"g2", sel_gen, {-1, 1}, sel_g2_ports, 1, 60, 0, false},
+        {"sel", sel_body, {-1, 1}, sel_ports, 3, 70, 0, false},
 };
 static const pipec_pipeline_desc sel_desc = {
         .name = "sel",
@@ -829,10 +829,10 @@ static const pipec_port_desc dem_k_ports[] = {
         {"i", false, &vmsg_type, V_BIT(V_GENERATED), ch2, 1, 90},
 };
 static const pipec_stage_desc dem_stages[] = {
-        {"gen", dem_gen, {-1, 1}, dem_gen_ports, 2, 80},
-        {"s0", dem_sink, {-1, 1}, bc_s0_ports, 1, 90},
-        {"s1", dem_sink, {-1, 1}, bc_s1_ports, 1, 90},
-        {"k", bc_keep, {-1, 1}, dem_k_ports, 1, 90},
+        {"gen", dem_gen, {-1, 1}, dem_gen_ports, 2, 80, 0, false},
+        {"s0", dem_sink, {-1, 1}, bc_s0_ports, 1, 90, 0, false},
+        {"s1", dem_sink, {-1, 1}, bc_s1_ports, 1, 90, 0, false},
+        {"k", bc_keep, {-1, 1}, dem_k_ports, 1, 90, 0, false},
 };
 static const pipec_pipeline_desc dem_desc = {
         .name = "dem",
@@ -912,8 +912,8 @@ static const pipec_port_desc plain_sink_ports[] = {
         {"i", false, &vmsg_plain_type, V_BIT(V_GENERATED), ch0, 1, 20},
 };
 static const pipec_stage_desc wrong_stages[] = {
-        {"gen", wrong_way, {-1, 1}, plain_gen_ports, 1, 10},
-        {"sink", wrong_sink, {-1, 1}, plain_sink_ports, 1, 20},
+        {"gen", wrong_way, {-1, 1}, plain_gen_ports, 1, 10, 0, false},
+        {"sink", wrong_sink, {-1, 1}, plain_sink_ports, 1, 20, 0, false},
 };
 static const pipec_pipeline_desc wrong_desc = {
         .name = "wrong",
@@ -973,12 +973,12 @@ static const pipec_port_desc check_sink_ports[] = {
          ch0, 1, 45},
 };
 static const pipec_stage_desc check_stages[] = {
-        {"gen", check_gen, {-1, 1}, check_gen_ports, 1, 30},
-        {"sink", check_sink, {-1, 1}, check_sink_ports, 1, 44},
+        {"gen", check_gen, {-1, 1}, check_gen_ports, 1, 30, 0, false},
+        {"sink", check_sink, {-1, 1}, check_sink_ports, 1, 44, 0, false},
 };
 static const pipec_stage_desc check_any_stages[] = {
-        {"gen", check_gen, {-1, 1}, check_any_ports, 1, 30},
-        {"sink", check_sink, {-1, 1}, check_sink_ports, 1, 44},
+        {"gen", check_gen, {-1, 1}, check_any_ports, 1, 30, 0, false},
+        {"sink", check_sink, {-1, 1}, check_sink_ports, 1, 44, 0, false},
 };
 static const pipec_pipeline_desc check_send_desc = {
         .name = "checked",
