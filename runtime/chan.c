@@ -15,6 +15,7 @@
  * state (internal.h), which is what lets one select wait on several
  * channels, each under its own lock.
  */
+#define _GNU_SOURCE /* PTHREAD_MUTEX_ADAPTIVE_NP */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,19 @@ pipec_chan *pipec_chan_new(const pipec_chan_spec *spec)
 	if (!ch)
 		return NULL;
 	ch->name = pipec_strdup(spec->name ? spec->name : "channel");
-	if (!ch->name || pthread_mutex_init(&ch->mu, NULL) != 0) {
+	/* Adaptive: a locker spins briefly before it sleeps. The critical
+	 * sections are a few hundred instructions, and a sleeping locker is
+	 * woken 15-50 us after the unlock, by which time a sender that never
+	 * blocks (an unbounded channel) has taken the lock again thousands
+	 * of times: without the spin, its receiver on another CPU starves. */
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	int merr = pthread_mutex_init(&ch->mu, &attr);
+	pthread_mutexattr_destroy(&attr);
+	if (!ch->name || merr != 0) {
+		if (merr == 0)
+			pthread_mutex_destroy(&ch->mu);
 		free(ch->name);
 		free(ch);
 		return NULL;
@@ -463,6 +476,14 @@ static void account_wait(pipec_stage *s, pipec_time since)
 		s->wait_ns += (uint64_t)(pipec_now() - since);
 }
 
+/* Says what the stage waits for (the deadlock report), or that it no
+ * longer waits (ch NULL). */
+static void waiting_on(pipec_stage *s, const pipec_chan *ch, const char *what)
+{
+	s->wait_what = what;
+	s->wait_chan = ch;
+}
+
 /* Waits for a claimed waiter's completion to be published (the claimer
  * is copying under a channel lock and will wake us). */
 static void await_done(waiter *w)
@@ -518,6 +539,9 @@ static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
 	waiter *w = node->w;
 	pipec_time t0 = pipec_now();
 	pipec_status st = PIPEC_OK;
+	if (self)
+		waiting_on(self, ch,
+		           q == &ch->recvq ? "to receive on" : "to send on");
 	for (bool first = true;; first = false) {
 		if (!first)
 			tok = pipec_parker_token(w->parker);
@@ -548,6 +572,8 @@ static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
 		st = PIPEC_OK; /* completed just in time */
 		break;
 	}
+	if (self)
+		waiting_on(self, NULL, NULL);
 	account_wait(self, t0);
 	return st;
 }
@@ -586,6 +612,7 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	pipec_stage *self = tx->owner;
 	pipec_status st;
 
+	stage_tick(self);
 	if (stage_is_cancelled(self) || atomic_load(&tx->dropped)) {
 		st = stage_is_cancelled(self) ? PIPEC_CANCELLED : PIPEC_CLOSED;
 		pthread_mutex_lock(&ch->mu);
@@ -689,6 +716,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 		return PIPEC_EINVAL;
 	pipec_chan *ch = rx->ch;
 	pipec_stage *self = rx->owner;
+	stage_tick(self);
 	if (stage_is_cancelled(self))
 		return PIPEC_CANCELLED;
 	if (atomic_load(&rx->dropped)) /* perhaps by a cancel just now */
@@ -849,8 +877,14 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 		if (!t0)
 			t0 = pipec_now();
 		/* With nothing queued (all closed meanwhile), look again. */
-		if (!ready && nqueued > 0 && !stage_is_cancelled(self))
+		if (!ready && nqueued > 0 && !stage_is_cancelled(self)) {
+			if (self)
+				waiting_on(self, rxs[queued - 1]->ch,
+				           "to receive (select) on");
 			pipec_parker_wait(w.parker, tok, deadline);
+			if (self)
+				waiting_on(self, NULL, NULL);
+		}
 		bool aborted = abort_wait(&w);
 		/* Unqueue every node; taking each lock also waits out a peer
 		 * still finishing with us (peer_finished). */
@@ -930,7 +964,12 @@ pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
 		if (st == PIPEC_WOULDBLOCK) {
 			if (!t0)
 				t0 = pipec_now();
+			if (self)
+				waiting_on(self, txs[0]->ch,
+				           "for a receiver on");
 			in_time = pipec_parker_wait(w.parker, tok, deadline);
+			if (self)
+				waiting_on(self, NULL, NULL);
 		}
 		for (size_t i = 0; i < queued; i++) {
 			pipec_chan *ch = txs[i]->ch;

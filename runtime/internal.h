@@ -85,6 +85,8 @@ struct pipec_chan {
 	uint64_t sent, received, dropped, refused;
 	size_t peak;
 
+	bool in_run;          /* made by pipec_run_chan: its endpoints are
+	                         all stages' (deadlock detection) */
 	_Atomic size_t refs;  /* the run's reference + one per endpoint */
 	pipec_chan *run_next; /* in the run's list, in creation order */
 };
@@ -117,6 +119,15 @@ struct pipec_stage {
 	bool started;
 	bool own_thread;   /* an OS thread even in pool mode */
 	size_t stack_size; /* coroutine stack; 0: PIPEC_STACK_DEFAULT */
+	bool on_thread;    /* runs on thread (not a coroutine) */
+	_Atomic bool finished;
+
+	unsigned ticks; /* runtime calls since the last stage_tick check */
+
+	/* What the stage waits for while blocked on a channel, for the
+	 * deadlock report: set by the stage before it parks. */
+	const char *wait_what; /* "receive on", "send on", ... */
+	const pipec_chan *wait_chan;
 
 	pipec_parker parker; /* every blocking call of this stage */
 	_Atomic bool cancelled;
@@ -146,6 +157,7 @@ enum run_cause {
 	CAUSE_ERROR,
 	CAUSE_CANCEL,
 	CAUSE_DEADLINE,
+	CAUSE_DEADLOCK,
 };
 
 struct pipec_run {
@@ -161,7 +173,13 @@ struct pipec_run {
 	pipec_time deadline;
 	pipec_sched sched; /* as asked; DEFAULT until the start decides */
 	unsigned workers;  /* pool size asked for; 0: one per CPU */
-	char *blocked;     /* pipec_run_blocked()'s text, or NULL */
+	struct pool *pool; /* pool mode: its workers and fibers (pool.c) */
+	_Atomic int blocked;      /* fibers parked on its channels for good */
+	_Atomic int live_threads; /* stages on threads not yet finished */
+	_Atomic bool poking;      /* a stage on a thread was cancelled: the
+	                             waiting thread interrupts its system
+	                             calls until it returns */
+	char *blocked_text; /* pipec_run_blocked()'s text, or NULL */
 	enum { RUN_NEW, RUN_STARTED, RUN_DONE } state;
 	pipec_status result;
 
@@ -247,6 +265,17 @@ static inline bool stage_is_cancelled(const pipec_stage *s)
 	        atomic_load_explicit(&s->run->stopping, memory_order_acquire));
 }
 
+/* A coroutine stage's chance to let others run (pool.c). */
+void pipec_fiber_tick(struct pipec_fiber *f);
+#define STAGE_TICK_EVERY 64
+static inline void stage_tick(pipec_stage *s)
+{
+	if (s && s->parker.fiber && ++s->ticks >= STAGE_TICK_EVERY) {
+		s->ticks = 0;
+		pipec_fiber_tick(s->parker.fiber);
+	}
+}
+
 /*
  * A closure seen while the whole run is being cancelled is reported as the
  * cancellation it is: the peer left because of it, and the stage must not
@@ -272,6 +301,10 @@ pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
  * NULL. The text is the calling thread's, valid until its next call of
  * this or pipec_params_check(). */
 const char *pipec_tables_check(const pipec_pipeline_desc *pl);
+
+/* Every stage of the run is blocked on its channels with no way out:
+ * the run ends with PIPEC_DEADLOCK, naming them (run.c). */
+void pipec_run_deadlocked(pipec_run *run);
 
 /* Small helpers. */
 char *pipec_strdup(const char *s);

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "park.h"
 
+#include "pool.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -14,6 +16,8 @@
 
 bool pipec_parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
 {
+	if (p->fiber)
+		return pipec_fiber_park(p->fiber, p, token, deadline);
 	struct timespec ts, *tsp = NULL;
 	if (deadline != PIPEC_FOREVER) {
 		if (pipec_now() >= deadline)
@@ -44,7 +48,9 @@ bool pipec_parker_wait(pipec_parker *p, uint32_t token, pipec_time deadline)
 void pipec_parker_wake(pipec_parker *p)
 {
 	atomic_fetch_add(&p->seq, 1);
-	if (atomic_load(&p->sleeping) > 0)
+	if (p->fiber)
+		pipec_fiber_wake(p->fiber);
+	else if (atomic_load(&p->sleeping) > 0)
 		syscall(SYS_futex, &p->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
 		        INT_MAX, NULL, NULL, 0);
 }
@@ -52,5 +58,8 @@ void pipec_parker_wake(pipec_parker *p)
 pipec_parker *pipec_parker_self(void)
 {
 	static _Thread_local pipec_parker self = PIPEC_PARKER_INIT;
-	return &self;
+	/* A coroutine's thread is its worker's, shared: it waits as its
+	 * stage. */
+	pipec_parker *fp = pipec_fiber_self_parker();
+	return fp ? fp : &self;
 }

@@ -12,8 +12,8 @@
  *
  * On Linux this is a futex on the counter: a wake costs one atomic add, and
  * a system call only when the owner is actually asleep. Channel code never
- * calls pthread_cond_wait or futex directly, so a later scheduler (stages as
- * coroutines on a pool of threads) only needs to replace this file.
+ * calls pthread_cond_wait or futex directly: when the owner is a coroutine
+ * of a pool (pool.h), the same calls park and wake it in user space.
  */
 #ifndef PIPEC_PARK_H
 #define PIPEC_PARK_H
@@ -26,14 +26,19 @@
 
 #pragma GCC visibility push(hidden) /* not exported (see internal.h) */
 
+struct pipec_fiber;
+
 typedef struct pipec_parker {
 	_Atomic uint32_t seq;      /* bumped by every wake */
 	_Atomic uint32_t sleeping; /* > 0 while the owner may be asleep */
+	/* The owner's fiber when it is a coroutine of a pool (pool.h):
+	 * waits and wakes go to the scheduler instead of a futex. */
+	struct pipec_fiber *fiber;
 } pipec_parker;
 
 #define PIPEC_PARKER_INIT                                                      \
 	{                                                                      \
-		0, 0                                                           \
+		0, 0, NULL                                                     \
 	}
 
 static inline uint32_t pipec_parker_token(pipec_parker *p)

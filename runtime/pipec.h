@@ -344,6 +344,18 @@ pipec_status pipec_wait_fd(pipec_stage *self, int fd, short events,
                            pipec_time deadline);
 
 /*
+ * Sleeps until the deadline: PIPEC_OK once it passed, PIPEC_CANCELLED at
+ * once if the stage is cancelled first. A coroutine stage parks (its
+ * worker runs others meanwhile), where sleep() or nanosleep() would stop
+ * every stage of its worker.
+ */
+pipec_status pipec_sleep_until(pipec_stage *self, pipec_time deadline);
+
+/* The stage instance running the calling code (thread or coroutine), or
+ * NULL outside every stage. */
+pipec_stage *pipec_current_stage(void);
+
+/*
  * Records an error message for the stage (printf-style) and returns code,
  * so a body can say: return pipec_stage_fail(self, 3, "bad input %d", x);
  * code must be non-zero to count as a failure.

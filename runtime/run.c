@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pool.h"
 
 /* ------------------------------------------------------------------ */
 /* Cancellation                                                        */
@@ -50,6 +52,10 @@ void pipec_stage_cancel_one(pipec_stage *s, cancel_list *todo)
 	signal_cancel_fd(s);
 	s->cancel_next = todo->head;
 	todo->head = s;
+	/* A stage on a thread may be blocked in a system call the runtime
+	 * cannot see (fgets): the waiting thread interrupts it (poke). */
+	if (s->on_thread && !atomic_exchange(&s->run->poking, true))
+		pipec_parker_wake(&s->run->parker);
 }
 
 void pipec_cancel_list_run(cancel_list *todo)
@@ -108,6 +114,7 @@ pipec_chan *pipec_run_chan(pipec_run *run, const pipec_chan_spec *spec)
 	pipec_chan *ch = pipec_chan_new(spec);
 	if (!ch)
 		return NULL;
+	ch->in_run = true;
 	if (run->chans_tail)
 		run->chans_tail->run_next = ch;
 	else
@@ -221,18 +228,139 @@ static void stage_finished(pipec_stage *s)
 {
 	stage_drop_all(s);
 	pipec_run *run = s->run;
+	if (s->on_thread)
+		atomic_fetch_sub(&run->live_threads, 1);
+	atomic_store(&s->finished, true);
 	if (atomic_fetch_sub(&run->live, 1) == 1)
 		pipec_parker_wake(&run->parker);
+	else if (run->pool)
+		pipec_pool_check_deadlock(run);
 }
 
-static void *stage_main(void *arg)
+void pipec_stage_body(pipec_stage *s)
 {
-	pipec_stage *s = arg;
 	s->result = s->fn(s, s->arg);
 	if (s->result != 0)
 		stage_failed(s);
 	stage_finished(s);
+}
+
+/* The stage a thread runs (pipec_current_stage); a coroutine's is its
+ * worker's current fiber's. */
+static _Thread_local pipec_stage *thread_stage;
+
+static void *stage_main(void *arg)
+{
+	thread_stage = arg;
+	pipec_stage_body(arg);
+	thread_stage = NULL;
 	return NULL;
+}
+
+pipec_stage *pipec_current_stage(void)
+{
+	pipec_stage *s = pipec_fiber_self_stage();
+	return s ? s : thread_stage;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scheduling mode                                                     */
+/* ------------------------------------------------------------------ */
+
+/* The mode and pool size a run asked for, or the environment's. */
+static pipec_sched sched_mode(const pipec_run *run, unsigned *workers)
+{
+	*workers = run->workers;
+	pipec_sched mode = run->sched;
+	const char *env = getenv("PIPEC_WORKERS");
+	if (!*workers && env) {
+		char *end;
+		unsigned long n = strtoul(env, &end, 10);
+		if (end != env && !*end && n > 0 && n <= 1024)
+			*workers = (unsigned)n;
+	}
+	if (mode == PIPEC_SCHED_DEFAULT) {
+		env = getenv("PIPEC_SCHED");
+		mode = env && strcmp(env, "threads") == 0 ? PIPEC_SCHED_THREADS
+		                                          : PIPEC_SCHED_POOL;
+	}
+	return mode;
+}
+
+/* ------------------------------------------------------------------ */
+/* Interrupting stages blocked outside the runtime                     */
+/* ------------------------------------------------------------------ */
+
+/* The signal that interrupts a cancelled stage's blocking system call
+ * (it returns EINTR): SIGURG, ignored by default, given a handler that
+ * does nothing, without SA_RESTART. Left alone if the program handles
+ * it itself. */
+#define POKE_SIGNAL SIGURG
+#define POKE_EVERY  ((pipec_time)2000000) /* 2 ms */
+
+static void on_poke(int sig)
+{
+	(void)sig;
+}
+
+static void poke_install(void)
+{
+	struct sigaction old;
+	if (sigaction(POKE_SIGNAL, NULL, &old) != 0 ||
+	    old.sa_handler != SIG_DFL || (old.sa_flags & SA_SIGINFO))
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_poke;
+	sigemptyset(&sa.sa_mask);
+	sigaction(POKE_SIGNAL, &sa, NULL);
+}
+
+/* Interrupts every cancelled stage on a thread that has not returned;
+ * true if there was one. */
+static bool poke(pipec_run *run)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	bool any = false;
+	for (pipec_stage *s = run->stages; s; s = s->next) {
+		if (!s->on_thread || !s->started ||
+		    atomic_load(&s->finished) || !stage_is_cancelled(s))
+			continue;
+		pthread_once(&once, poke_install);
+		pthread_kill(s->thread, POKE_SIGNAL);
+		any = true;
+	}
+	return any;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlock                                                            */
+/* ------------------------------------------------------------------ */
+
+void pipec_run_deadlocked(pipec_run *run)
+{
+	if (!set_cause(run, CAUSE_DEADLOCK))
+		return;
+	/* Every stage is parked: what each waits for stays put while this
+	 * reads it (they wake only from the cancel below). */
+	size_t len = 1;
+	for (pipec_stage *s = run->stages; s; s = s->next)
+		if (!atomic_load(&s->finished) && s->wait_chan)
+			len += strlen(s->name) + strlen(s->wait_chan->name) +
+			       strlen(s->wait_what) + 40;
+	char *text = malloc(len), *p = text;
+	if (text) {
+		*p = '\0';
+		for (pipec_stage *s = run->stages; s; s = s->next)
+			if (!atomic_load(&s->finished) && s->wait_chan)
+				p += sprintf(p,
+				             "stage '%s' waits %s channel "
+				             "'%s'\n",
+				             s->name, s->wait_what,
+				             s->wait_chan->name);
+	}
+	run->blocked_text = text;
+	cancel_all(run);
 }
 
 pipec_status pipec_run_start(pipec_run *run)
@@ -255,7 +383,27 @@ pipec_status pipec_run_start(pipec_run *run)
 	pipec_cancel_list_run(&todo);
 
 	atomic_store(&run->live, (int)run->nstages);
+	unsigned workers;
+	bool pool = sched_mode(run, &workers) == PIPEC_SCHED_POOL;
+	int threads = 0;
 	for (pipec_stage *s = run->stages; s; s = s->next) {
+		s->on_thread = !pool || s->own_thread;
+		threads += s->on_thread;
+	}
+	atomic_store(&run->live_threads, threads);
+	if (pool && (size_t)threads < run->nstages &&
+	    pipec_pool_start(run, workers) != PIPEC_OK) {
+		set_cause(run, CAUSE_ERROR);
+		cancel_all(run);
+		for (pipec_stage *t = run->stages; t; t = t->next)
+			stage_finished(t);
+		pipec_run_wait(run);
+		run->result = PIPEC_NOMEM;
+		return PIPEC_NOMEM;
+	}
+	for (pipec_stage *s = run->stages; s; s = s->next) {
+		if (!s->on_thread)
+			continue;
 		if (pthread_create(&s->thread, NULL, stage_main, s) == 0) {
 			s->started = true;
 			continue;
@@ -265,7 +413,8 @@ pipec_status pipec_run_start(pipec_run *run)
 		set_cause(run, CAUSE_ERROR);
 		cancel_all(run);
 		for (pipec_stage *t = s; t; t = t->next)
-			stage_finished(t);
+			if (t->on_thread)
+				stage_finished(t);
 		pipec_run_wait(run);
 		run->result = PIPEC_NOMEM;
 		return PIPEC_NOMEM;
@@ -285,6 +434,12 @@ pipec_status pipec_run_wait(pipec_run *run)
 		uint32_t tok = pipec_parker_token(&run->parker);
 		if (atomic_load(&run->live) == 0)
 			break;
+		pipec_time until = expired ? PIPEC_FOREVER : run->deadline;
+		if (atomic_load(&run->poking) && poke(run)) {
+			pipec_time next = pipec_now() + POKE_EVERY;
+			if (next < until)
+				until = next;
+		}
 		if (!cancelled && atomic_load(&run->cancel_requested)) {
 			cancelled = true;
 			set_cause(run, CAUSE_CANCEL);
@@ -296,12 +451,12 @@ pipec_status pipec_run_wait(pipec_run *run)
 			set_cause(run, CAUSE_DEADLINE);
 			cancel_all(run);
 		}
-		pipec_parker_wait(&run->parker, tok,
-		                  expired ? PIPEC_FOREVER : run->deadline);
+		pipec_parker_wait(&run->parker, tok, until);
 	}
 	for (pipec_stage *s = run->stages; s; s = s->next)
 		if (s->started)
 			pthread_join(s->thread, NULL);
+	pipec_pool_join(run);
 	run->state = RUN_DONE;
 
 	switch (atomic_load(&run->cause)) {
@@ -313,6 +468,9 @@ pipec_status pipec_run_wait(pipec_run *run)
 		break;
 	case CAUSE_DEADLINE:
 		run->result = PIPEC_TIMEDOUT;
+		break;
+	case CAUSE_DEADLOCK:
+		run->result = PIPEC_DEADLOCK;
 		break;
 	default:
 		run->result = PIPEC_OK;
@@ -339,7 +497,7 @@ void pipec_run_cancel(pipec_run *run)
 
 const char *pipec_run_blocked(const pipec_run *run)
 {
-	return run && run->state == RUN_DONE ? run->blocked : NULL;
+	return run && run->state == RUN_DONE ? run->blocked_text : NULL;
 }
 
 const pipec_error *pipec_run_error(const pipec_run *run)
@@ -385,7 +543,8 @@ void pipec_run_free(pipec_run *run)
 		pipec_chan_unref(ch);
 		ch = next;
 	}
-	free(run->blocked);
+	pipec_pool_free(run);
+	free(run->blocked_text);
 	free(run->params);
 	free(run->tables_mem);
 	pthread_mutex_destroy(&run->mu);
@@ -409,6 +568,9 @@ pipec_run *pipec_stage_run(const pipec_stage *self)
 
 bool pipec_cancelled(const pipec_stage *self)
 {
+	/* A loop that polls this is a loop that never waits: a chance to
+	 * let other coroutines run. */
+	stage_tick((pipec_stage *)self);
 	return stage_is_cancelled(self);
 }
 
@@ -439,6 +601,8 @@ pipec_status pipec_wait_fd(pipec_stage *self, int fd, short events,
 {
 	if (fd < 0 || !(events & (POLLIN | POLLOUT | POLLPRI)))
 		return PIPEC_EINVAL;
+	if (self && self->parker.fiber)
+		return pipec_fiber_wait_fd(self, fd, events, deadline);
 	int cfd = pipec_cancel_fd(self);
 	for (;;) {
 		if (pipec_cancelled(self))
@@ -461,6 +625,19 @@ pipec_status pipec_wait_fd(pipec_stage *self, int fd, short events,
 		if (n > 0 && p[0].revents)
 			return p[0].revents & POLLNVAL ? PIPEC_EINVAL
 			                               : PIPEC_OK;
+	}
+}
+
+pipec_status pipec_sleep_until(pipec_stage *self, pipec_time deadline)
+{
+	if (!self)
+		return PIPEC_EINVAL;
+	for (;;) {
+		uint32_t tok = pipec_parker_token(&self->parker);
+		if (stage_is_cancelled(self))
+			return PIPEC_CANCELLED;
+		if (!pipec_parker_wait(&self->parker, tok, deadline))
+			return PIPEC_OK;
 	}
 }
 

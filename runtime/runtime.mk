@@ -8,7 +8,7 @@
 # keeps every other name local.
 
 RUNTIME_SRC := $(wildcard runtime/*.c)
-RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(O)/%.o)
+RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(O)/%.o) $(O)/runtime/fcontext.o
 RUNTIME_LIB := $(O)/libpipec.a
 
 RUNTIME_VERSION := $(shell sed -n \
@@ -22,6 +22,24 @@ ALL += $(RUNTIME_LIB) $(RUNTIME_SO) $(RUNTIME_SO_LINKS)
 # The flags are set here: objects built before a change to them go.
 $(RUNTIME_OBJ): ALL_CFLAGS += -fPIC
 $(RUNTIME_OBJ): runtime/runtime.mk
+
+# The coroutine switch (runtime/fiber.c) is Boost.Context's fcontext, from
+# Debian's libboost-context-dev: its make_ and jump_ objects for this
+# architecture, taken from the static library, renamed pipec_make_fcontext
+# and pipec_jump_fcontext (no clash with a program that links Boost
+# itself) and joined into one object that goes into both libraries, so
+# programs need no extra library (docs/runtime.md).
+BOOST_CONTEXT_A = $(shell $(CC) -print-file-name=libboost_context.a)
+$(O)/runtime/fcontext.o: runtime/runtime.mk
+	@mkdir -p $(dir $@)
+	$(Q)rm -rf $@.parts && mkdir $@.parts
+	$(call say,AR,$@)cd $@.parts && members=$$($(AR) t '$(BOOST_CONTEXT_A)' | \
+		grep -E '^(make|jump)_.*\.o$$') && $(AR) x '$(BOOST_CONTEXT_A)' \
+		$$members && $(LD) -r -o combined.o $$members
+	$(Q)objcopy --redefine-sym make_fcontext=pipec_make_fcontext \
+		--redefine-sym jump_fcontext=pipec_jump_fcontext \
+		$@.parts/combined.o $@
+	$(Q)rm -rf $@.parts
 
 $(RUNTIME_LIB): $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)

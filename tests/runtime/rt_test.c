@@ -232,10 +232,23 @@ long vmsg_live(void)
 
 /* ---- time, waiting, the watchdog ---- */
 
+bool rt_pool_mode(void)
+{
+	const char *e = getenv("PIPEC_SCHED");
+
+	return e == NULL || strcmp(e, "threads") != 0;
+}
+
 void rt_sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	pipec_stage *self = pipec_current_stage();
 
+	/* In a stage, sleep as a stage: a coroutine's nanosleep would stop
+	 * its whole worker (a cancelled stage sleeps the plain way). */
+	if (self != NULL &&
+	    pipec_sleep_until(self, pipec_after_ms(ms)) == PIPEC_OK)
+		return;
 	while (nanosleep(&ts, &ts) != 0)
 		;
 }

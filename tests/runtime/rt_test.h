@@ -106,6 +106,8 @@ long vmsg_live(void);
 /* ---- time, waiting, the watchdog ---- */
 
 void rt_sleep_ms(long ms);
+/* Whether runs default to the pool scheduler here (PIPEC_SCHED). */
+bool rt_pool_mode(void);
 /* Polls (every millisecond) until *flag is non-zero or ms pass; returns
  * whether it became non-zero. */
 bool rt_wait_flag(atomic_int *flag, long ms);

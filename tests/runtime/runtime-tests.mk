@@ -36,7 +36,7 @@ $(RT_FAULT_DIR)/%.o: runtime/%.c
 
 $(RT_TEST_DIR)/test_nomem.o: ALL_CFLAGS += -Iruntime
 $(RT_TEST_DIR)/test_nomem: $(RT_TEST_DIR)/test_nomem.o \
-		$(RT_TEST_DIR)/rt_test.o $(RT_FAULT_OBJS)
+		$(RT_TEST_DIR)/rt_test.o $(RT_FAULT_OBJS) $(O)/runtime/fcontext.o
 	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 # ThreadSanitizer slows thread creation most: fewer runs keep the suite

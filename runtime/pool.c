@@ -1,0 +1,1056 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pool.c - the pool scheduler; see pool.h.
+ *
+ * Each worker has a run queue of its own and a one-fiber slot, runnext: a
+ * fiber woken by the running fiber (a receiver given a message, a sender
+ * given room) goes there and runs as soon as the waker parks, on the same
+ * worker, so a producer and its consumer hand messages over without
+ * touching another CPU (Go's runnext). A fiber displaced from runnext goes
+ * to the queue. A worker with nothing to run takes from the pool's shared
+ * queue (fibers woken from outside the pool, and every fiber at the
+ * start), then steals half of another worker's queue, spinning a bounded
+ * time before it sleeps on its futex; a wake-up starts a sleeping worker
+ * only when no worker is spinning already.
+ *
+ * Parking (pipec_fiber_park) is a switch to the worker's scheduler
+ * context; the scheduler then publishes the fiber as PARKED and looks at
+ * the parker's counter once more, so a wake that came in between is not
+ * lost: either the waker sees PARKED and makes the fiber runnable, or the
+ * scheduler sees the wake and does (one compare-and-swap decides).
+ *
+ * Timed waits put the fiber in the pool's timer heap; fd waits register
+ * the fd in the pool's epoll set, watched by a poller thread started at
+ * the first wait. Both wake the fiber the same way a channel does.
+ */
+#define _GNU_SOURCE
+#include "pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "fiber.h"
+
+/* ------------------------------------------------------------------ */
+/* Structures                                                          */
+/* ------------------------------------------------------------------ */
+
+enum fiber_state {
+	F_RUNNABLE, /* in a queue or runnext, or about to be */
+	F_RUNNING,  /* on a worker */
+	F_PARKED,   /* switched away, waiting for a wake */
+	F_DONE,     /* its stage has finished */
+};
+
+/* Why a fiber switched back to its worker's scheduler. */
+enum { WHY_PARK = 1, WHY_DONE = 2, WHY_YIELD = 3 };
+
+typedef struct worker worker;
+typedef struct pool pool;
+
+struct pipec_fiber {
+	fiber_ctx ctx; /* where it resumes, while not running */
+	fiber_stack stack;
+	fiber_san san;
+	_Atomic int state; /* enum fiber_state */
+	pipec_stage *stage;
+	pool *pool;
+	worker *worker; /* the worker running it, while it runs */
+
+	/* The park in progress, for the scheduler's recheck. */
+	pipec_parker *park_parker;
+	uint32_t park_token;
+	bool park_counts;         /* counts as blocked for deadlock */
+	_Atomic bool park_counted; /* counted in run->blocked */
+
+	/* Its time slice (pipec_fiber_tick): resumes counts the switches
+	 * to it, slice_resumes and slice_start where the slice began. */
+	uint32_t resumes, slice_resumes;
+	pipec_time slice_start;
+
+	/* Its entry in the timer heap while a timed wait parks it. */
+	pipec_time deadline;
+	size_t heap_index; /* SIZE_MAX: not in the heap */
+};
+
+typedef struct fiber_queue {
+	struct pipec_fiber **ring;
+	size_t cap, head, len;
+} fiber_queue;
+
+struct worker {
+	pool *pool;
+	unsigned id;
+	pthread_t thread;
+	bool started;
+	fiber_ctx sched_ctx; /* the scheduler loop, while a fiber runs */
+	fiber_san san;       /* the thread's own stack */
+	struct pipec_fiber *current;
+	_Atomic(struct pipec_fiber *) runnext;
+	/* Bumped at every switch to a fiber: a thief takes runnext only
+	 * from a worker whose counter stood still (its fiber runs long). */
+	_Atomic uint64_t switches;
+
+	pthread_mutex_t mu; /* guards q */
+	fiber_queue q;
+	_Atomic size_t qlen; /* q.len, readable without the lock */
+
+	pipec_parker sleep; /* where it sleeps when idle */
+	bool idle;          /* in the pool's idle list (under pool->mu) */
+	unsigned rng;
+	void *altstack; /* for the stack-overflow report */
+};
+
+struct pool {
+	pipec_run *run;
+	unsigned nworkers;
+	worker *workers;
+	struct pipec_fiber *fibers;
+	size_t nfibers;
+
+	pthread_mutex_t mu; /* guards queue, idle list and timers */
+	fiber_queue queue;  /* shared: wakes from outside, the start */
+	_Atomic size_t queue_len;
+	worker **idle; /* sleeping workers, a stack */
+	size_t nidle_list;
+	_Atomic int nidle;     /* workers asleep or about to be */
+	_Atomic int nspinning; /* workers looking for work */
+	_Atomic bool stop;
+
+	/* Timed parks: a min-heap on deadline. */
+	struct pipec_fiber **heap;
+	size_t heap_len, heap_cap;
+	_Atomic pipec_time next_timer; /* heap top's deadline or FOREVER */
+
+	/* fd waits: an epoll set and its poller thread, made at the first
+	 * wait; stop_fd (an eventfd in the set) ends the poller. */
+	pthread_mutex_t poll_mu;
+	int epfd, stop_fd;
+	pthread_t poller;
+	bool poller_started;
+};
+
+/* The worker running on this thread, if any. Read only through
+ * this_worker(), never across a switch: a fiber may resume on another
+ * thread, so it learns its worker from the scheduler that resumed it. */
+static _Thread_local worker *tls_worker;
+
+__attribute__((noinline)) static worker *this_worker(void)
+{
+	return tls_worker;
+}
+
+/* ------------------------------------------------------------------ */
+/* Queues                                                              */
+/* ------------------------------------------------------------------ */
+
+static bool queue_push(fiber_queue *q, struct pipec_fiber *f)
+{
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 64;
+		struct pipec_fiber **r = malloc(cap * sizeof(*r));
+		if (!r)
+			return false;
+		for (size_t i = 0; i < q->len; i++)
+			r[i] = q->ring[(q->head + i) % q->cap];
+		free(q->ring);
+		q->ring = r;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->ring[(q->head + q->len) % q->cap] = f;
+	q->len++;
+	return true;
+}
+
+static struct pipec_fiber *queue_pop(fiber_queue *q)
+{
+	if (!q->len)
+		return NULL;
+	struct pipec_fiber *f = q->ring[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+	return f;
+}
+
+/*
+ * The queues never fail to take a fiber: each has room for every fiber
+ * of the pool from the start (pool_new), so a wake needs no memory.
+ */
+static bool queue_reserve(fiber_queue *q, size_t n)
+{
+	q->ring = malloc((n ? n : 1) * sizeof(*q->ring));
+	q->cap = n ? n : 1;
+	q->head = q->len = 0;
+	return q->ring != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waking workers                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Starts one sleeping worker, unless one is already looking for work
+ * (it will find what was just queued). */
+static void wake_one(pool *pl)
+{
+	if (atomic_load(&pl->nspinning) > 0 || atomic_load(&pl->nidle) == 0)
+		return;
+	pthread_mutex_lock(&pl->mu);
+	worker *w = NULL;
+	if (pl->nidle_list > 0) {
+		w = pl->idle[--pl->nidle_list];
+		w->idle = false;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	if (w)
+		pipec_parker_wake(&w->sleep);
+}
+
+static void wake_all(pool *pl)
+{
+	for (unsigned i = 0; i < pl->nworkers; i++)
+		pipec_parker_wake(&pl->workers[i].sleep);
+}
+
+/* Makes f (RUNNABLE) run soon: next on the calling worker if it is one of
+ * f's pool, else through the shared queue. */
+static void make_ready(struct pipec_fiber *f)
+{
+	pool *pl = f->pool;
+	worker *w = this_worker();
+	if (w && w->pool == pl) {
+		struct pipec_fiber *old = atomic_exchange(&w->runnext, f);
+		if (old) {
+			pthread_mutex_lock(&w->mu);
+			queue_push(&w->q, old);
+			atomic_store(&w->qlen, w->q.len);
+			pthread_mutex_unlock(&w->mu);
+		}
+	} else {
+		pthread_mutex_lock(&pl->mu);
+		queue_push(&pl->queue, f);
+		atomic_store(&pl->queue_len, pl->queue.len);
+		pthread_mutex_unlock(&pl->mu);
+	}
+	wake_one(pl);
+}
+
+/* ------------------------------------------------------------------ */
+/* Timers                                                              */
+/* ------------------------------------------------------------------ */
+
+static void heap_set(pool *pl, size_t i, struct pipec_fiber *f)
+{
+	pl->heap[i] = f;
+	f->heap_index = i;
+}
+
+static void heap_up(pool *pl, size_t i)
+{
+	struct pipec_fiber *f = pl->heap[i];
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (pl->heap[parent]->deadline <= f->deadline)
+			break;
+		heap_set(pl, i, pl->heap[parent]);
+		i = parent;
+	}
+	heap_set(pl, i, f);
+}
+
+static void heap_down(pool *pl, size_t i)
+{
+	struct pipec_fiber *f = pl->heap[i];
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= pl->heap_len)
+			break;
+		if (c + 1 < pl->heap_len &&
+		    pl->heap[c + 1]->deadline < pl->heap[c]->deadline)
+			c++;
+		if (pl->heap[c]->deadline >= f->deadline)
+			break;
+		heap_set(pl, i, pl->heap[c]);
+		i = c;
+	}
+	heap_set(pl, i, f);
+}
+
+static void heap_remove(pool *pl, struct pipec_fiber *f)
+{
+	size_t i = f->heap_index;
+	f->heap_index = SIZE_MAX;
+	struct pipec_fiber *last = pl->heap[--pl->heap_len];
+	if (last != f) {
+		heap_set(pl, i, last);
+		heap_up(pl, i);
+		heap_down(pl, last->heap_index);
+	}
+}
+
+static void timers_changed(pool *pl)
+{
+	atomic_store(&pl->next_timer,
+	             pl->heap_len ? pl->heap[0]->deadline : PIPEC_FOREVER);
+}
+
+/* Wakes every fiber whose deadline has passed. Its park then returns
+ * false (timed out) unless a real wake came too. */
+static void fire_timers(pool *pl)
+{
+	if (atomic_load(&pl->next_timer) > pipec_now())
+		return;
+	pipec_time now = pipec_now();
+	pthread_mutex_lock(&pl->mu);
+	while (pl->heap_len && pl->heap[0]->deadline <= now) {
+		struct pipec_fiber *f = pl->heap[0];
+		heap_remove(pl, f);
+		int parked = F_PARKED;
+		if (atomic_compare_exchange_strong(&f->state, &parked,
+		                                   F_RUNNABLE)) {
+			queue_push(&pl->queue, f);
+			atomic_store(&pl->queue_len, pl->queue.len);
+		}
+	}
+	timers_changed(pl);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding work                                                        */
+/* ------------------------------------------------------------------ */
+
+static struct pipec_fiber *take_local(worker *w)
+{
+	struct pipec_fiber *f = atomic_exchange(&w->runnext, NULL);
+	if (f)
+		return f;
+	if (atomic_load(&w->qlen) == 0)
+		return NULL;
+	pthread_mutex_lock(&w->mu);
+	f = queue_pop(&w->q);
+	atomic_store(&w->qlen, w->q.len);
+	pthread_mutex_unlock(&w->mu);
+	return f;
+}
+
+static struct pipec_fiber *take_shared(pool *pl)
+{
+	if (atomic_load(&pl->queue_len) == 0)
+		return NULL;
+	pthread_mutex_lock(&pl->mu);
+	struct pipec_fiber *f = queue_pop(&pl->queue);
+	atomic_store(&pl->queue_len, pl->queue.len);
+	pthread_mutex_unlock(&pl->mu);
+	return f;
+}
+
+/* Takes half of victim's queue (one to run, the rest into w's), or its
+ * runnext if its fiber has run through the thief's whole spin. */
+static struct pipec_fiber *steal_from(worker *w, worker *victim,
+                                      bool take_runnext)
+{
+	struct pipec_fiber *got = NULL;
+	if (atomic_load(&victim->qlen) > 0) {
+		struct pipec_fiber *moved[32];
+		size_t n = 0;
+		pthread_mutex_lock(&victim->mu);
+		size_t half = (victim->q.len + 1) / 2;
+		while (n < half && n < 32)
+			moved[n++] = queue_pop(&victim->q);
+		atomic_store(&victim->qlen, victim->q.len);
+		pthread_mutex_unlock(&victim->mu);
+		if (n > 0) {
+			got = moved[0];
+			if (n > 1) {
+				pthread_mutex_lock(&w->mu);
+				for (size_t i = 1; i < n; i++)
+					queue_push(&w->q, moved[i]);
+				atomic_store(&w->qlen, w->q.len);
+				pthread_mutex_unlock(&w->mu);
+			}
+			return got;
+		}
+	}
+	if (take_runnext && atomic_load(&victim->runnext))
+		got = atomic_exchange(&victim->runnext, NULL);
+	return got;
+}
+
+static struct pipec_fiber *steal(worker *w, const uint64_t *seen)
+{
+	pool *pl = w->pool;
+	unsigned n = pl->nworkers;
+	unsigned start = (w->rng = w->rng * 1103515245u + 12345u) >> 16;
+	for (unsigned k = 0; k < n; k++) {
+		worker *v = &pl->workers[(start + k) % n];
+		if (v == w)
+			continue;
+		bool stuck = seen && atomic_load(&v->switches) == seen[v->id];
+		struct pipec_fiber *f = steal_from(w, v, stuck);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+static struct pipec_fiber *find_quick(worker *w)
+{
+	struct pipec_fiber *f = take_local(w);
+	if (!f)
+		f = take_shared(w->pool);
+	return f;
+}
+
+/*
+ * The next fiber for w, sleeping when there is none; NULL once the pool
+ * stops. Spinning is bounded (SPIN_ROUNDS steal attempts, about 20-50 us
+ * here) and one sleeping worker at most is woken per wake-up, so an idle
+ * pool costs no CPU and a busy one few system calls.
+ */
+#define SPIN_ROUNDS 200
+static struct pipec_fiber *find_work(worker *w)
+{
+	pool *pl = w->pool;
+	uint64_t seen[64];
+	bool track = pl->nworkers <= 64;
+	for (;;) {
+		if (atomic_load(&pl->stop))
+			return NULL;
+		fire_timers(pl);
+		struct pipec_fiber *f = find_quick(w);
+		if (f)
+			return f;
+
+		/* Spin: steal, and after a while take a runnext that has
+		 * waited all along (its worker runs one fiber for long). */
+		atomic_fetch_add(&pl->nspinning, 1);
+		if (track)
+			for (unsigned i = 0; i < pl->nworkers; i++)
+				seen[i] = atomic_load(&pl->workers[i].switches);
+		for (int r = 0; r < SPIN_ROUNDS && !f; r++) {
+			f = find_quick(w);
+			if (!f)
+				f = steal(w, track && r > SPIN_ROUNDS / 2 ? seen
+				                                         : NULL);
+			if (!f && atomic_load(&pl->stop))
+				break;
+			if (!f)
+				sched_yield();
+		}
+		atomic_fetch_sub(&pl->nspinning, 1);
+		if (f) {
+			/* Others may have work too: keep one looking. */
+			wake_one(pl);
+			return f;
+		}
+
+		/* Sleep. Registering as idle before the last look means a
+		 * fiber queued after that look wakes us. */
+		uint32_t tok = pipec_parker_token(&w->sleep);
+		pthread_mutex_lock(&pl->mu);
+		if (!w->idle) {
+			w->idle = true;
+			pl->idle[pl->nidle_list++] = w;
+		}
+		atomic_fetch_add(&pl->nidle, 1);
+		pipec_time next = pl->heap_len ? pl->heap[0]->deadline
+		                               : PIPEC_FOREVER;
+		pthread_mutex_unlock(&pl->mu);
+		f = find_quick(w);
+		if (!f)
+			f = steal(w, NULL);
+		if (!f && !atomic_load(&pl->stop))
+			pipec_parker_wait(&w->sleep, tok, next);
+		atomic_fetch_sub(&pl->nidle, 1);
+		pthread_mutex_lock(&pl->mu);
+		if (w->idle) {
+			for (size_t i = 0; i < pl->nidle_list; i++)
+				if (pl->idle[i] == w) {
+					pl->idle[i] = pl->idle[--pl->nidle_list];
+					break;
+				}
+			w->idle = false;
+		}
+		pthread_mutex_unlock(&pl->mu);
+		if (f)
+			return f;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Running fibers                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The scheduler's side of a park: f has switched away. */
+static void parked(worker *w, struct pipec_fiber *f)
+{
+	(void)w;
+	atomic_store(&f->state, F_PARKED);
+	if (atomic_load(&f->park_parker->seq) != f->park_token) {
+		int parked = F_PARKED;
+		if (atomic_compare_exchange_strong(&f->state, &parked,
+		                                   F_RUNNABLE)) {
+			make_ready(f);
+			return;
+		}
+	}
+	if (!f->park_counts)
+		return;
+	/*
+	 * It waits on its run's channels for good: count it as blocked
+	 * (deadlock detection). A waker that makes it runnable uncounts it
+	 * if park_counted is set (pipec_fiber_wake); one that came before
+	 * the flag was set is seen below. Only then is the count checked:
+	 * every fiber counted is parked at that point, or being woken by a
+	 * stage that runs and so is not counted.
+	 */
+	pipec_run *run = f->stage->run;
+	atomic_store(&f->park_counted, true);
+	atomic_fetch_add(&run->blocked, 1);
+	if (atomic_load(&f->state) != F_PARKED) {
+		if (atomic_exchange(&f->park_counted, false))
+			atomic_fetch_sub(&run->blocked, 1);
+		return;
+	}
+	pipec_pool_check_deadlock(run);
+}
+
+static void run_fiber(worker *w, struct pipec_fiber *f)
+{
+	w->current = f;
+	f->worker = w;
+	f->resumes++;
+	atomic_store(&f->state, F_RUNNING);
+	atomic_fetch_add_explicit(&w->switches, 1, memory_order_relaxed);
+	intptr_t why = (intptr_t)fiber_switch(&w->san, &f->san, f->ctx, w,
+	                                      &f->ctx, false);
+	w->current = NULL;
+	if (why == WHY_PARK) {
+		parked(w, f);
+	} else if (why == WHY_YIELD) {
+		/* To the back of the shared queue, which every worker looks
+		 * at once its own work is done: the fibers it was keeping
+		 * from running go first. */
+		atomic_store(&f->state, F_RUNNABLE);
+		pool *pl = w->pool;
+		pthread_mutex_lock(&pl->mu);
+		queue_push(&pl->queue, f);
+		atomic_store(&pl->queue_len, pl->queue.len);
+		pthread_mutex_unlock(&pl->mu);
+	} else {
+		atomic_store(&f->state, F_DONE);
+	}
+}
+
+static void fiber_entry(fiber_transfer t)
+{
+	worker *w = t.data;
+	w->sched_ctx = t.from;
+	struct pipec_fiber *f = w->current;
+	fiber_started(&f->san, &w->san);
+	pipec_stage_body(f->stage);
+	/* The worker running us now (we may have moved). */
+	w = f->worker;
+	fiber_switch(&f->san, &w->san, w->sched_ctx, (void *)(intptr_t)WHY_DONE,
+	             NULL, true);
+	abort(); /* a finished fiber is never resumed */
+}
+
+bool pipec_fiber_park(struct pipec_fiber *f, pipec_parker *p, uint32_t token,
+                      pipec_time deadline)
+{
+	if (atomic_load(&p->seq) != token)
+		return true;
+	pool *pl = f->pool;
+	bool timed = deadline != PIPEC_FOREVER;
+	if (timed) {
+		if (pipec_now() >= deadline)
+			return false;
+		f->deadline = deadline;
+		pthread_mutex_lock(&pl->mu);
+		if (pl->heap_len == pl->heap_cap) {
+			/* Room for every fiber was made at the start. */
+			pthread_mutex_unlock(&pl->mu);
+			abort();
+		}
+		pl->heap[pl->heap_len++] = f;
+		heap_up(pl, pl->heap_len - 1);
+		timers_changed(pl);
+		pthread_mutex_unlock(&pl->mu);
+	}
+	pipec_stage *s = f->stage;
+	f->park_parker = p;
+	f->park_token = token;
+	f->park_counts = !timed && s->wait_chan && s->wait_chan->in_run;
+
+	worker *w = f->worker;
+	fiber_ctx back;
+	w = fiber_switch(&f->san, &w->san, w->sched_ctx,
+	                 (void *)(intptr_t)WHY_PARK, &back, false);
+	w->sched_ctx = back;
+
+	if (timed && f->heap_index != SIZE_MAX) {
+		pthread_mutex_lock(&pl->mu);
+		if (f->heap_index != SIZE_MAX) {
+			heap_remove(pl, f);
+			timers_changed(pl);
+		}
+		pthread_mutex_unlock(&pl->mu);
+	}
+	if (atomic_load(&p->seq) != token)
+		return true;
+	return !timed || pipec_now() < deadline;
+}
+
+/* Whether any fiber of the pool but the caller waits to run. */
+static bool others_runnable(pool *pl, const worker *self)
+{
+	if (atomic_load(&pl->queue_len) > 0 || atomic_load(&self->runnext) ||
+	    atomic_load(&self->qlen) > 0)
+		return true;
+	for (unsigned i = 0; i < pl->nworkers; i++)
+		if (atomic_load(&pl->workers[i].qlen) > 0)
+			return true;
+	return false;
+}
+
+/*
+ * Scheduling is cooperative: a fiber runs until it waits. One that never
+ * waits (a producer into an unbounded channel, a loop that polls
+ * pipec_cancelled) would keep the fibers queued behind it from ever
+ * running, so the runtime's calls count as chances to yield: every
+ * STAGE_TICK_EVERY calls (internal.h), a fiber that has run for more than SLICE
+ * without waiting goes to the back of the shared queue, if anything else
+ * waits to run. The counting costs an increment per call.
+ */
+#define SLICE ((pipec_time)2000000) /* 2 ms */
+void pipec_fiber_tick(struct pipec_fiber *f)
+{
+	pipec_time now = pipec_now();
+	if (f->slice_resumes != f->resumes) {
+		f->slice_resumes = f->resumes;
+		f->slice_start = now;
+		return;
+	}
+	if (now - f->slice_start < SLICE || !others_runnable(f->pool, f->worker))
+		return;
+	worker *w = f->worker;
+	fiber_ctx back;
+	w = fiber_switch(&f->san, &w->san, w->sched_ctx,
+	                 (void *)(intptr_t)WHY_YIELD, &back, false);
+	w->sched_ctx = back;
+}
+
+void pipec_fiber_wake(struct pipec_fiber *f)
+{
+	int parked = F_PARKED;
+	if (atomic_load(&f->state) != F_PARKED ||
+	    !atomic_compare_exchange_strong(&f->state, &parked, F_RUNNABLE))
+		return;
+	if (atomic_exchange(&f->park_counted, false))
+		atomic_fetch_sub(&f->stage->run->blocked, 1);
+	make_ready(f);
+}
+
+pipec_stage *pipec_fiber_self_stage(void)
+{
+	worker *w = this_worker();
+	return w && w->current ? w->current->stage : NULL;
+}
+
+pipec_parker *pipec_fiber_self_parker(void)
+{
+	pipec_stage *s = pipec_fiber_self_stage();
+	return s ? &s->parker : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stack overflow                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Appends s to the buffer at *p (ending at end), signal-safely. */
+static void put(char **p, char *end, const char *s)
+{
+	while (*s && *p < end)
+		*(*p)++ = *s++;
+}
+
+static void put_num(char **p, char *end, size_t v)
+{
+	char d[24];
+	int n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < 23);
+	while (n > 0 && *p < end)
+		*(*p)++ = d[--n];
+}
+
+/* A fault in a fiber's guard page is a stack overflow: say which stage
+ * overflowed, then let the default action end the process. */
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	worker *w = tls_worker;
+	struct pipec_fiber *f = w ? w->current : NULL;
+	if (f) {
+		char *lo = f->stack.map;
+		char *addr = si->si_addr;
+		char *usable = fiber_stack_lo(&f->stack);
+		if (addr >= lo - 65536 && addr < usable) {
+			char msg[512], *p = msg, *end = msg + sizeof(msg) - 1;
+			pipec_run *run = f->stage->run;
+			put(&p, end, run->prog ? run->prog : "pipec");
+			put(&p, end, ": stage '");
+			put(&p, end, f->stage->name);
+			put(&p, end, "' overflowed its stack of ");
+			put_num(&p, end, fiber_stack_size(&f->stack) / 1024);
+			put(&p, end, " KiB: give it a bigger one with "
+			             "stack(SIZE) in the .pipe file\n");
+			ssize_t r = write(2, msg, (size_t)(p - msg));
+			(void)r;
+		}
+	}
+	signal(sig, SIG_DFL); /* the fault repeats, and kills */
+}
+
+/* Installs the handler, unless someone else (a sanitizer, the program)
+ * handles SIGSEGV already. */
+static void install_overflow_handler(void)
+{
+	struct sigaction old;
+	if (sigaction(SIGSEGV, NULL, &old) != 0 || old.sa_handler != SIG_DFL ||
+	    (old.sa_flags & SA_SIGINFO))
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+}
+
+static void overflow_handler_install(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, install_overflow_handler);
+}
+
+/* ------------------------------------------------------------------ */
+/* Workers                                                             */
+/* ------------------------------------------------------------------ */
+
+#define ALTSTACK_SIZE (64 * 1024)
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	tls_worker = w;
+	fiber_san_thread(&w->san);
+	stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE};
+	if (w->altstack)
+		sigaltstack(&ss, NULL);
+	struct pipec_fiber *f;
+	while ((f = find_work(w)))
+		run_fiber(w, f);
+	if (w->altstack) {
+		ss.ss_flags = SS_DISABLE;
+		sigaltstack(&ss, NULL);
+	}
+	tls_worker = NULL;
+	return NULL;
+}
+
+static unsigned cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* A run's pool                                                        */
+/* ------------------------------------------------------------------ */
+
+static void pool_release(pool *pl)
+{
+	for (size_t i = 0; i < pl->nfibers; i++) {
+		fiber_san_fini(&pl->fibers[i].san);
+		fiber_stack_free(&pl->fibers[i].stack);
+		if (pl->fibers[i].stage)
+			pl->fibers[i].stage->parker.fiber = NULL;
+	}
+	for (unsigned i = 0; i < pl->nworkers; i++) {
+		free(pl->workers[i].q.ring);
+		free(pl->workers[i].altstack);
+		pthread_mutex_destroy(&pl->workers[i].mu);
+	}
+	if (pl->epfd >= 0)
+		close(pl->epfd);
+	if (pl->stop_fd >= 0)
+		close(pl->stop_fd);
+	free(pl->queue.ring);
+	free(pl->idle);
+	free(pl->heap);
+	free(pl->fibers);
+	free(pl->workers);
+	pthread_mutex_destroy(&pl->poll_mu);
+	pthread_mutex_destroy(&pl->mu);
+	free(pl);
+}
+
+static pool *pool_new(pipec_run *run, unsigned nworkers)
+{
+	pool *pl = calloc(1, sizeof(*pl));
+	if (!pl)
+		return NULL;
+	pl->run = run;
+	pl->epfd = pl->stop_fd = -1;
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_mutex_init(&pl->poll_mu, NULL);
+	atomic_init(&pl->next_timer, PIPEC_FOREVER);
+	size_t n = 0;
+	for (pipec_stage *s = run->stages; s; s = s->next)
+		n += !s->own_thread;
+	if (nworkers == 0)
+		nworkers = cpus();
+	if (nworkers > n)
+		nworkers = n ? (unsigned)n : 1;
+	pl->fibers = calloc(n ? n : 1, sizeof(*pl->fibers));
+	pl->workers = calloc(nworkers, sizeof(*pl->workers));
+	pl->idle = calloc(nworkers, sizeof(*pl->idle));
+	pl->heap = calloc(n ? n : 1, sizeof(*pl->heap));
+	pl->heap_cap = n;
+	if (!pl->fibers || !pl->workers || !pl->idle || !pl->heap ||
+	    !queue_reserve(&pl->queue, n)) {
+		pool_release(pl);
+		return NULL;
+	}
+	pl->nworkers = nworkers;
+	for (unsigned i = 0; i < nworkers; i++) {
+		worker *w = &pl->workers[i];
+		w->pool = pl;
+		w->id = i;
+		w->rng = i * 2654435761u + 1;
+		pthread_mutex_init(&w->mu, NULL);
+		w->altstack = malloc(ALTSTACK_SIZE);
+		if (!w->altstack || !queue_reserve(&w->q, n)) {
+			pool_release(pl);
+			return NULL;
+		}
+	}
+	for (pipec_stage *s = run->stages; s; s = s->next) {
+		if (s->own_thread)
+			continue;
+		struct pipec_fiber *f = &pl->fibers[pl->nfibers++];
+		f->stage = s;
+		f->pool = pl;
+		f->heap_index = SIZE_MAX;
+		if (!fiber_stack_new(&f->stack, s->stack_size ? s->stack_size
+		                                              : PIPEC_STACK_DEFAULT)) {
+			pl->nfibers--;
+			f->stage = NULL;
+			pool_release(pl);
+			return NULL;
+		}
+		fiber_san_init(&f->san, &f->stack);
+		f->ctx = fiber_make(&f->stack, fiber_entry);
+		atomic_init(&f->state, F_RUNNABLE);
+	}
+	return pl;
+}
+
+pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
+{
+	pool *pl = pool_new(run, nworkers);
+	if (!pl)
+		return PIPEC_NOMEM;
+	run->pool = pl;
+	for (size_t i = 0; i < pl->nfibers; i++) {
+		pl->fibers[i].stage->parker.fiber = &pl->fibers[i];
+		queue_push(&pl->queue, &pl->fibers[i]);
+	}
+	atomic_store(&pl->queue_len, pl->queue.len);
+	overflow_handler_install();
+	unsigned started = 0;
+	for (unsigned i = 0; i < pl->nworkers; i++) {
+		worker *w = &pl->workers[i];
+		if (pthread_create(&w->thread, NULL, worker_main, w) == 0) {
+			w->started = true;
+			started++;
+		}
+	}
+	if (started == 0) {
+		run->pool = NULL;
+		pool_release(pl);
+		return PIPEC_NOMEM;
+	}
+	/* Workers that could not start are never woken nor stolen from:
+	 * nothing is queued on them. */
+	return PIPEC_OK;
+}
+
+void pipec_pool_join(pipec_run *run)
+{
+	pool *pl = run->pool;
+	if (!pl)
+		return;
+	atomic_store(&pl->stop, true);
+	wake_all(pl);
+	for (unsigned i = 0; i < pl->nworkers; i++)
+		if (pl->workers[i].started)
+			pthread_join(pl->workers[i].thread, NULL);
+	pthread_mutex_lock(&pl->poll_mu);
+	bool poller = pl->poller_started;
+	pl->poller_started = false;
+	pthread_mutex_unlock(&pl->poll_mu);
+	if (poller) {
+		uint64_t one = 1;
+		ssize_t r = write(pl->stop_fd, &one, sizeof(one));
+		(void)r;
+		pthread_join(pl->poller, NULL);
+	}
+}
+
+void pipec_pool_free(pipec_run *run)
+{
+	if (run->pool)
+		pool_release(run->pool);
+	run->pool = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlock                                                            */
+/* ------------------------------------------------------------------ */
+
+void pipec_pool_check_deadlock(pipec_run *run)
+{
+	int live = atomic_load(&run->live);
+	/* A run being cancelled is not stuck: the cancel is on its way to
+	 * every stage. */
+	if (live <= 0 || atomic_load(&run->live_threads) > 0 ||
+	    atomic_load(&run->stopping) || atomic_load(&run->cancel_requested) ||
+	    atomic_load(&run->blocked) != live)
+		return;
+	pipec_run_deadlocked(run);
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting for a file descriptor                                       */
+/* ------------------------------------------------------------------ */
+
+static void *poller_main(void *arg)
+{
+	pool *pl = arg;
+	struct epoll_event ev[64];
+	for (;;) {
+		int n = epoll_wait(pl->epfd, ev, 64, -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (!ev[i].data.ptr)
+				return NULL; /* stop_fd */
+			pipec_stage *s = ev[i].data.ptr;
+			pipec_parker_wake(&s->parker);
+		}
+	}
+	return NULL;
+}
+
+/* The pool's epoll set and poller, made at the first fd wait. */
+static bool poller_ready(pool *pl)
+{
+	bool ok = true;
+	pthread_mutex_lock(&pl->poll_mu);
+	if (!pl->poller_started && !atomic_load(&pl->stop)) {
+		if (pl->epfd < 0)
+			pl->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (pl->stop_fd < 0 && pl->epfd >= 0) {
+			pl->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			struct epoll_event ev = {.events = EPOLLIN,
+			                         .data.ptr = NULL};
+			if (pl->stop_fd >= 0 &&
+			    epoll_ctl(pl->epfd, EPOLL_CTL_ADD, pl->stop_fd,
+			              &ev) != 0) {
+				close(pl->stop_fd);
+				pl->stop_fd = -1;
+			}
+		}
+		ok = pl->epfd >= 0 && pl->stop_fd >= 0 &&
+		     pthread_create(&pl->poller, NULL, poller_main, pl) == 0;
+		pl->poller_started = ok;
+	}
+	pthread_mutex_unlock(&pl->poll_mu);
+	return ok;
+}
+
+static bool fd_ready(int fd, short events, pipec_status *st)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	int n = poll(&p, 1, 0);
+	if (n > 0) {
+		*st = p.revents & POLLNVAL ? PIPEC_EINVAL : PIPEC_OK;
+		return true;
+	}
+	return false;
+}
+
+pipec_status pipec_fiber_wait_fd(pipec_stage *s, int fd, short events,
+                                 pipec_time deadline)
+{
+	pool *pl = s->run->pool;
+	pipec_status st = PIPEC_OK;
+	if (pipec_cancelled(s))
+		return PIPEC_CANCELLED;
+	if (fd_ready(fd, events, &st))
+		return st;
+	if (!poller_ready(pl))
+		return PIPEC_NOMEM;
+	/* A private descriptor for the file, so that two stages can wait on
+	 * one fd (epoll keeps one entry per descriptor). */
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dfd < 0)
+		return errno == EBADF ? PIPEC_EINVAL : PIPEC_NOMEM;
+	struct epoll_event ev = {.data.ptr = s};
+	ev.events = EPOLLONESHOT | (events & POLLIN ? EPOLLIN : 0) |
+	            (events & POLLOUT ? EPOLLOUT : 0) |
+	            (events & POLLPRI ? EPOLLPRI : 0);
+	int op = EPOLL_CTL_ADD;
+	for (;;) {
+		uint32_t tok = pipec_parker_token(&s->parker);
+		if (epoll_ctl(pl->epfd, op, dfd, &ev) != 0) {
+			/* A regular file cannot be watched: it is always
+			 * ready. */
+			st = errno == EPERM ? PIPEC_OK : PIPEC_NOMEM;
+			break;
+		}
+		op = EPOLL_CTL_MOD;
+		if (pipec_cancelled(s)) {
+			st = PIPEC_CANCELLED;
+			break;
+		}
+		if (fd_ready(fd, events, &st))
+			break;
+		if (!pipec_parker_wait(&s->parker, tok, deadline)) {
+			st = PIPEC_TIMEDOUT;
+			break;
+		}
+	}
+	if (op == EPOLL_CTL_MOD)
+		epoll_ctl(pl->epfd, EPOLL_CTL_DEL, dfd, NULL);
+	close(dfd);
+	return st;
+}
