@@ -446,6 +446,18 @@ static int report(const pipec_run *run, pipec_status st, const char *prog,
 		}
 		fprintf(stderr, "%s: cancelled\n", prog);
 		return 1;
+	case PIPEC_DEADLOCK:
+		/* One line per blocked stage, each after the program's
+		 * name, like every other message. */
+		fprintf(stderr, "%s: deadlock: every stage waits and none can "
+		                "go on\n",
+		        prog);
+		for (const char *p = pipec_run_blocked(run); p && *p;) {
+			size_t n = strcspn(p, "\n");
+			fprintf(stderr, "%s:   %.*s\n", prog, (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		return 1;
 	default:
 		fprintf(stderr, "%s: %s\n", prog, pipec_status_name(st));
 		return 1;

@@ -68,8 +68,7 @@ struct pipec_fiber {
 	worker *worker; /* the worker running it, while it runs */
 
 	/* The park in progress, for the scheduler's recheck. */
-	pipec_parker *park_parker;
-	uint32_t park_token;
+	_Atomic uint32_t park_token; /* of its stage's parker */
 	bool park_counts;         /* counts as blocked for deadlock */
 	_Atomic bool park_counted; /* counted in run->blocked */
 
@@ -492,38 +491,47 @@ static struct pipec_fiber *find_work(worker *w)
 /* Running fibers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* The scheduler's side of a park: f has switched away. */
+/* f is no longer counted as blocked; wakes tells the deadlock check
+ * that something moved while it looked. */
+static void uncount(pipec_run *run)
+{
+	atomic_fetch_sub(&run->blocked, 1);
+	atomic_fetch_add(&run->wakes, 1);
+}
+
+/*
+ * The scheduler's side of a park: f has switched away. Once f is
+ * published as PARKED a waker may make it runnable, and another worker
+ * run it and park it again: from then on nothing here may rely on f's
+ * park, so what it needs is read first. A fiber that waits on its run's
+ * channels for good is counted as blocked before it is published, and a
+ * waker that takes it from PARKED uncounts it (park_counted says whether
+ * that is still to do).
+ */
 static void parked(worker *w, struct pipec_fiber *f)
 {
 	(void)w;
+	pipec_run *run = f->stage->run;
+	bool counts = f->park_counts;
+	uint32_t token = atomic_load_explicit(&f->park_token,
+	                                      memory_order_relaxed);
+	if (counts) {
+		atomic_store(&f->park_counted, true);
+		atomic_fetch_add(&run->blocked, 1);
+	}
 	atomic_store(&f->state, F_PARKED);
-	if (atomic_load(&f->park_parker->seq) != f->park_token) {
+	if (atomic_load(&f->stage->parker.seq) != token) {
 		int parked = F_PARKED;
 		if (atomic_compare_exchange_strong(&f->state, &parked,
 		                                   F_RUNNABLE)) {
+			if (atomic_exchange(&f->park_counted, false))
+				uncount(run);
 			make_ready(f);
-			return;
 		}
-	}
-	if (!f->park_counts)
-		return;
-	/*
-	 * It waits on its run's channels for good: count it as blocked
-	 * (deadlock detection). A waker that makes it runnable uncounts it
-	 * if park_counted is set (pipec_fiber_wake); one that came before
-	 * the flag was set is seen below. Only then is the count checked:
-	 * every fiber counted is parked at that point, or being woken by a
-	 * stage that runs and so is not counted.
-	 */
-	pipec_run *run = f->stage->run;
-	atomic_store(&f->park_counted, true);
-	atomic_fetch_add(&run->blocked, 1);
-	if (atomic_load(&f->state) != F_PARKED) {
-		if (atomic_exchange(&f->park_counted, false))
-			atomic_fetch_sub(&run->blocked, 1);
 		return;
 	}
-	pipec_pool_check_deadlock(run);
+	if (counts)
+		pipec_pool_check_deadlock(run);
 }
 
 static void run_fiber(worker *w, struct pipec_fiber *f)
@@ -590,8 +598,7 @@ bool pipec_fiber_park(struct pipec_fiber *f, pipec_parker *p, uint32_t token,
 		pthread_mutex_unlock(&pl->mu);
 	}
 	pipec_stage *s = f->stage;
-	f->park_parker = p;
-	f->park_token = token;
+	atomic_store_explicit(&f->park_token, token, memory_order_relaxed);
 	f->park_counts = !timed && s->wait_chan && s->wait_chan->in_run;
 
 	worker *w = f->worker;
@@ -659,7 +666,7 @@ void pipec_fiber_wake(struct pipec_fiber *f)
 	    !atomic_compare_exchange_strong(&f->state, &parked, F_RUNNABLE))
 		return;
 	if (atomic_exchange(&f->park_counted, false))
-		atomic_fetch_sub(&f->stage->run->blocked, 1);
+		uncount(f->stage->run);
 	make_ready(f);
 }
 
@@ -790,8 +797,6 @@ static void pool_release(pool *pl)
 	for (size_t i = 0; i < pl->nfibers; i++) {
 		fiber_san_fini(&pl->fibers[i].san);
 		fiber_stack_free(&pl->fibers[i].stack);
-		if (pl->fibers[i].stage)
-			pl->fibers[i].stage->parker.fiber = NULL;
 	}
 	for (unsigned i = 0; i < pl->nworkers; i++) {
 		free(pl->workers[i].q.ring);
@@ -894,6 +899,8 @@ pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 		}
 	}
 	if (started == 0) {
+		for (size_t i = 0; i < pl->nfibers; i++)
+			pl->fibers[i].stage->parker.fiber = NULL;
 		run->pool = NULL;
 		pool_release(pl);
 		return PIPEC_NOMEM;
@@ -942,8 +949,29 @@ void pipec_pool_check_deadlock(pipec_run *run)
 	/* A run being cancelled is not stuck: the cancel is on its way to
 	 * every stage. */
 	if (live <= 0 || atomic_load(&run->live_threads) > 0 ||
-	    atomic_load(&run->stopping) || atomic_load(&run->cancel_requested) ||
-	    atomic_load(&run->blocked) != live)
+	    atomic_load(&run->stopping) || atomic_load(&run->cancel_requested))
+		return;
+	unsigned wakes = atomic_load(&run->wakes);
+	if (atomic_load(&run->blocked) != live)
+		return;
+	/* The count says so; make sure: every fiber not finished is parked,
+	 * counted, with no wake on its way, and nothing was woken while
+	 * this looked (wakes). A fiber is counted a moment before it is
+	 * published parked, and a waker uncounts it a moment after it took
+	 * it, so the count alone can be wrong for that moment. */
+	pool *pl = run->pool;
+	for (size_t i = 0; i < pl->nfibers; i++) {
+		struct pipec_fiber *f = &pl->fibers[i];
+		int st = atomic_load(&f->state);
+		if (st == F_DONE)
+			continue;
+		if (st != F_PARKED || !atomic_load(&f->park_counted) ||
+		    atomic_load(&f->stage->parker.seq) !=
+		            atomic_load_explicit(&f->park_token,
+		                                 memory_order_relaxed))
+			return;
+	}
+	if (atomic_load(&run->wakes) != wakes)
 		return;
 	pipec_run_deadlocked(run);
 }

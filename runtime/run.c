@@ -513,6 +513,7 @@ void pipec_run_free(pipec_run *run)
 		pipec_run_cancel(run);
 		pipec_run_wait(run);
 	}
+	pipec_pool_free(run); /* the fibers' stacks: nothing runs on them */
 	pipec_stage *s = run->stages;
 	while (s) {
 		pipec_stage *next = s->next;
@@ -543,7 +544,6 @@ void pipec_run_free(pipec_run *run)
 		pipec_chan_unref(ch);
 		ch = next;
 	}
-	pipec_pool_free(run);
 	free(run->blocked_text);
 	free(run->params);
 	free(run->tables_mem);

@@ -240,5 +240,5 @@ if [ -z "$wrap" ]; then
 		first_err_is "$prog: badvariant.pipe:13: pipeline 'badvariant' stage 'gen[0]' port 'o' cannot send Num.Two (it accepts Num.One)"
 fi
 
-echo "test-e2e$suffix: $pass passed, $fail failed"
+echo "test-e2e$suffix${PIPEC_SCHED:+ ($PIPEC_SCHED)}: $pass passed, $fail failed"
 [ $fail -eq 0 ]

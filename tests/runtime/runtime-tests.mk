@@ -49,8 +49,13 @@ endif
 .PHONY: test-runtime test-runtime-valgrind
 TESTS += test-runtime
 
+# Every rule holds in both scheduling modes: the suites run once with
+# stages as coroutines (pool) and once with a thread each.
 test-runtime: $(RT_TEST_BINS)
-	$(Q)$(RT_TEST_ENV) tests/runtime/run.sh $@ $(RT_TEST_BINS)
+	$(Q)$(RT_TEST_ENV) PIPEC_SCHED=pool tests/runtime/run.sh \
+		'$@ (pool)' $(RT_TEST_BINS)
+	$(Q)$(RT_TEST_ENV) PIPEC_SCHED=threads tests/runtime/run.sh \
+		'$@ (threads)' $(RT_TEST_BINS)
 
 # Symbol hygiene: the library defines pipec_ names only, and the shared
 # library exports only those of pipec.h. The checker must also catch a
