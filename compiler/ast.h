@@ -184,7 +184,11 @@ typedef struct Port {
 	struct Port *next;
 } Port;
 
-/* stage NAME(PORTS) { BODY }   |   extern stage NAME(PORTS); */
+/* stage NAME(PORTS) ATTRIBUTES { BODY }
+ * extern stage NAME(PORTS) ATTRIBUTES;
+ * where the attributes, each at most once, in any order, are
+ *   thread        the stage runs on an OS thread of its own
+ *   stack(SIZE)   its stack: bytes, or KiB / MiB with k / M */
 struct Stage {
 	const char *name;
 	Loc loc;
@@ -193,8 +197,14 @@ struct Stage {
 	bool is_extern;
 	const char *body; /* inline: the C text between the braces, verbatim */
 	Loc body_loc;     /* where that text starts (just after '{') */
+	bool thread;      /* 'thread' written */
+	Loc thread_loc;
+	const char *stack_text; /* the SIZE of 'stack(SIZE)' as written
+	                           ("64k"); NULL if not written */
+	Loc stack_loc;          /* that SIZE */
 	/* resolved by check() */
-	Count replicas; /* kind COUNT_NONE means 1 */
+	unsigned long long stack; /* stack_text in bytes; 0: not written */
+	Count replicas;           /* kind COUNT_NONE means 1 */
 	int index;
 	Stage *next;
 };

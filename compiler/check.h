@@ -24,6 +24,10 @@
 #define CHECK_MAX_REPLICAS 4096
 /* A message has at most this many variants (a port's mask is 64 bits). */
 #define CHECK_MAX_VARIANTS 64
+/* The stack sizes a stage may ask for, in bytes: the runtime's
+ * PIPEC_STACK_MIN and PIPEC_STACK_MAX (16 KiB, 1 GiB). */
+#define CHECK_STACK_MIN (16ULL << 10)
+#define CHECK_STACK_MAX (1ULL << 30)
 
 /*
  * Checks p (parsed without syntax errors, its imports loaded by

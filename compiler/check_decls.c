@@ -4,7 +4,8 @@
  * looked at: the pipeline's name, the parameters and their defaults, the
  * messages with their variants and fields (and the imported messages,
  * joined to this file's), the stages with their ports (each port's type
- * resolved to a message and a variant mask), and the declared channels;
+ * resolved to a message and a variant mask) and their stack sizes, and the
+ * declared channels;
  * in a message file, what only a pipeline can declare. Each name is
  * checked against C's reserved names and registered with the names the
  * generated code derives from it. At the end, after the graph: the
@@ -413,6 +414,78 @@ static void check_ports(Checker *ck, Stage *s)
 	}
 }
 
+/* What a stack size's spelling gives (see stack_bytes()). */
+typedef enum StackSpelling {
+	STACK_OK,
+	STACK_MALFORMED,
+	STACK_OVERFLOW, /* more than 64 bits of bytes */
+} StackSpelling;
+
+/* The bytes a stack size spells: decimal digits, then nothing (bytes), k
+ * or K (KiB), m or M (MiB). */
+static StackSpelling stack_bytes(const char *s, unsigned long long *bytes)
+{
+	const char *p = s;
+	unsigned long long v = 0;
+	bool overflow = false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned dig = (unsigned)(*p - '0');
+		if (v > (ULLONG_MAX - dig) / 10)
+			overflow = true;
+		else
+			v = v * 10 + dig;
+	}
+	bool digits = p > s;
+	unsigned shift = 0;
+	if (*p == 'k' || *p == 'K')
+		shift = 10;
+	else if (*p == 'm' || *p == 'M')
+		shift = 20;
+	if (shift)
+		p++;
+	if (!digits || *p)
+		return STACK_MALFORMED;
+	if (overflow || v > ULLONG_MAX >> shift)
+		return STACK_OVERFLOW;
+	*bytes = v << shift;
+	return STACK_OK;
+}
+
+/* stack(SIZE): a well-formed size within the runtime's limits. */
+static void check_stack(Checker *ck, Stage *s)
+{
+	if (!s->stack_text)
+		return;
+	unsigned long long v = 0;
+	switch (stack_bytes(s->stack_text, &v)) {
+	case STACK_MALFORMED:
+		diag_error(ck->d, s->stack_loc,
+		           "malformed stack size '%s': write a decimal number "
+		           "of bytes, or of KiB or MiB with the suffix k or M "
+		           "(64k, 1M)",
+		           s->stack_text);
+		return;
+	case STACK_OVERFLOW:
+		diag_error(ck->d, s->stack_loc,
+		           "stack size %s overflows; the maximum is 1024M "
+		           "(1 GiB)",
+		           s->stack_text);
+		return;
+	case STACK_OK:
+		break;
+	}
+	if (v < CHECK_STACK_MIN)
+		diag_error(ck->d, s->stack_loc,
+		           "stack size %s is below the minimum, 16k",
+		           s->stack_text);
+	else if (v > CHECK_STACK_MAX)
+		diag_error(ck->d, s->stack_loc,
+		           "stack size %s is above the maximum, 1024M (1 GiB)",
+		           s->stack_text);
+	else
+		s->stack = v;
+}
+
 void check_stages(Checker *ck)
 {
 	for (Stage *s = ck->p->stages; s; s = s->next) {
@@ -442,6 +515,7 @@ void check_stages(Checker *ck)
 			             "stage '%s' has no ports: it runs alone, "
 			             "unconnected to the pipeline",
 			             s->name);
+		check_stack(ck, s);
 		check_ports(ck, s);
 	}
 }

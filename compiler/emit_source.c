@@ -272,11 +272,17 @@ static void emit_stage_table(Out *o, const Program *p)
 		           gen_name(o, GN_STAGE_ENTRY, p, NULL, NULL, s));
 		out_count_init(o, &s->replicas);
 		if (s->nports)
-			out_printf(o, ",\n\t %s + %d, %d, %d, 0, false},\n",
-			           ports, k, s->nports, s->loc.line);
+			out_printf(o, ",\n\t %s + %d, %d, %d, ", ports, k,
+			           s->nports, s->loc.line);
 		else
-			out_printf(o, ",\n\t NULL, 0, %d, 0, false},\n",
-			           s->loc.line);
+			out_printf(o, ",\n\t NULL, 0, %d, ", s->loc.line);
+		/* the attributes, each value with its spelling in the .pipe */
+		if (s->stack)
+			out_printf(o, "%llu /* stack(%s) */, ", s->stack,
+			           s->stack_text);
+		else
+			out_puts(o, "0, ");
+		out_puts(o, s->thread ? "true /* thread */},\n" : "false},\n");
 		k += s->nports;
 	}
 	out_puts(o, "};\n\n");

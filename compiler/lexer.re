@@ -13,9 +13,13 @@
  * small hand-written loops that check the limit on every byte.
  *
  * A stage's C body is recognised by context: after the ')' that closes the
- * port list of a stage, a '{' opens a body, captured verbatim up to the
- * matching '}'. Braces are counted outside C string and character literals
- * and C comments, so a '}' inside "..." or a comment does not end the body.
+ * port list of a stage, and after the attributes that may follow it
+ * ("thread", "stack(64k)"), a '{' opens a body, captured verbatim up to
+ * the matching '}'. Braces are counted outside C string and character
+ * literals and C comments, so a '}' inside "..." or a comment does not end
+ * the body. Inside an attribute's parentheses, a word that starts with a
+ * digit is a size ("64k", "1M"): its spelling is checked later
+ * (check_decls.c), so that a malformed one gets a message about sizes.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -24,7 +28,14 @@
 #include "parse.h"
 #include "parser.h"
 
-enum { ST_NONE, ST_AFTER_STAGE, ST_PORTS, ST_AFTER_PORTS };
+/* Lexer.stage_state: where in a stage header the lexer is. */
+enum {
+	ST_NONE,        /* not in a stage header */
+	ST_AFTER_STAGE, /* after 'stage' (and its name) */
+	ST_PORTS,       /* inside the port list's parentheses */
+	ST_AFTER_PORTS, /* after the port list, among the attributes */
+	ST_ATTR_ARG,    /* inside an attribute's parentheses: stack(...) */
+};
 
 void lexer_init(Lexer *lx, const Src *src, Diag *d)
 {
@@ -74,6 +85,7 @@ const char *token_kind_name(int kind)
 	case TK_IMPORT: return "'import'";
 	case TK_IDENT: return "a name";
 	case TK_INT: return "an integer";
+	case TK_SIZE: return "a size (such as 64k or 1M)";
 	case TK_FLOAT: return "a number";
 	case TK_STRING: return "a string";
 	case TK_VERBATIM: return "a '%{' block";
@@ -280,8 +292,23 @@ static void track_stage(Lexer *lx, int kind)
 {
 	switch (lx->stage_state) {
 	case ST_NONE:
-	case ST_AFTER_PORTS:
 		lx->stage_state = kind == TK_STAGE ? ST_AFTER_STAGE : ST_NONE;
+		break;
+	case ST_AFTER_PORTS:
+		/* an attribute's name, or the '(' of its argument */
+		if (kind == TK_LPAREN)
+			lx->stage_state = ST_ATTR_ARG;
+		else if (kind != TK_IDENT)
+			lx->stage_state =
+				kind == TK_STAGE ? ST_AFTER_STAGE : ST_NONE;
+		break;
+	case ST_ATTR_ARG:
+		if (kind == TK_RPAREN)
+			lx->stage_state = ST_AFTER_PORTS;
+		else if (kind == TK_SEMI)
+			lx->stage_state = ST_NONE;
+		else if (kind == TK_STAGE)
+			lx->stage_state = ST_AFTER_STAGE;
 		break;
 	case ST_AFTER_STAGE:
 		if (kind == TK_LPAREN) {
@@ -307,11 +334,13 @@ static void track_stage(Lexer *lx, int kind)
 	}
 }
 
-/* A '{' opens a C body right after a stage's port list, or inside an
- * unclosed port list where it cannot start a variant set ("Num.{"). */
+/* A '{' opens a C body right after a stage's port list and attributes,
+ * inside an attribute's unclosed parentheses, or inside an unclosed port
+ * list where it cannot start a variant set ("Num.{"). */
 static bool opens_body(const Lexer *lx)
 {
 	return lx->stage_state == ST_AFTER_PORTS ||
+	       lx->stage_state == ST_ATTR_ARG ||
 	       (lx->stage_state == ST_PORTS && lx->prev_kind != TK_DOT);
 }
 
@@ -400,6 +429,10 @@ static Token scan(Lexer *lx)
 		dec | hex  { t.kind = TK_INT; goto done; }
 		float      { t.kind = TK_FLOAT; goto done; }
 		[0-9] [a-zA-Z0-9_.]* {
+			if (lx->stage_state == ST_ATTR_ARG) {
+				t.kind = TK_SIZE;
+				goto done;
+			}
 			diag_error(lx->d, lexer_loc(lx, lx->tok),
 				   "invalid number '%.*s'",
 				   (int)((const char *)cur - lx->tok), lx->tok);
@@ -447,6 +480,9 @@ static Token scan(Lexer *lx)
 	}
 done:
 	(void)mar;
+	if ((t.kind == TK_INT || t.kind == TK_FLOAT) &&
+	    lx->stage_state == ST_ATTR_ARG)
+		t.kind = TK_SIZE; /* "65536", "0x10", "1.5": checked later */
 	lx->cur = (const char *)cur;
 	t.len = (size_t)(lx->cur - lx->tok);
 	t.loc = lexer_loc(lx, lx->tok);

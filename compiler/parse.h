@@ -39,7 +39,8 @@ typedef struct Token {
 	Loc loc;        /* the token's first byte; for TK_BODY and verbatim
 	                   blocks, the first byte of the text inside */
 	Loc open_loc;   /* TK_BODY, verbatim blocks: the opening brace */
-	long long ival; /* TK_INT: the value */
+	long long ival; /* TK_INT: the value (not set for TK_SIZE, whose
+	                   text the checks read) */
 	/* TK_SEMI: a comment that starts on the same line right after it
 	 * (only blanks between), markers included ("// text", "/" "* text
 	 * *" "/"); NULL if none. Points into the source. */
@@ -57,9 +58,10 @@ typedef struct Lexer {
 	const char *seen;
 	const char *line_start;
 	int line;
-	/* Where a stage's port list is, so that the '{' after its ')' is read
-	 * as a C body: 0 outside, 1 after 'stage', 2 inside the parentheses
-	 * (depth in `parens`), 3 right after the closing ')'. */
+	/* Where a stage's port list is, so that the '{' after its ')' and
+	 * its attributes is read as a C body: outside, after 'stage', inside
+	 * the parentheses (depth in `parens`), after the closing ')' among
+	 * the attributes, inside an attribute's parentheses (lexer.re). */
 	int stage_state;
 	int parens;
 	int prev_kind; /* kind of the previous token */

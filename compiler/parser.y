@@ -25,7 +25,7 @@
  * syntax_error() takes PIPELINE..IMPORT to be exactly the keywords. */
 %token PIPELINE PARAM MESSAGE STAGE EXTERN IN OUT CHANNEL DROP COPY TRUE FALSE
 	IMPORT.
-%token IDENT INT FLOAT STRING VERBATIM HVERBATIM BODY.
+%token IDENT INT FLOAT SIZE STRING VERBATIM HVERBATIM BODY.
 %token SEMI COLON COMMA DOT STAR EQ MINUS LPAREN RPAREN LBRACE RBRACE.
 %token LBRACKET RBRACKET.
 %token ARROW CAP_OPEN CAP_CLOSE BCAST BCAST_OPEN BCAST_CLOSE.
@@ -112,6 +112,18 @@ typedef struct Arrow {
 	bool broadcast;
 	Loc loc;
 } Arrow;
+/* A stage attribute as written: NAME or NAME(SIZE). Which names exist,
+ * and what they take, is set_attrs()'s business, so that a wrong one gets
+ * a message of its own rather than a syntax error. */
+typedef struct Attr {
+	Token name;
+	bool has_arg;
+	Token arg;
+	struct Attr *next;
+} Attr;
+typedef struct AttrList {
+	Attr *head, *tail;
+} AttrList;
 
 /* lemon's entry points, defined below without prototypes of their own */
 void *ParseAlloc(void *(*malloc_fn)(size_t));
@@ -274,6 +286,62 @@ static Stage *new_stage(ParseState *ps, Token name, const PortList *ports,
 	return s;
 }
 
+static Attr *new_attr(ParseState *ps, Token name, const Token *arg)
+{
+	Attr *a = ARENA_NEW(ps->a, Attr);
+	a->name = name;
+	if (arg) {
+		a->has_arg = true;
+		a->arg = *arg;
+	}
+	return a;
+}
+
+/* Gives s the attributes written after its port list: 'thread' and
+ * 'stack(SIZE)', each at most once (the size's value is checked with the
+ * declarations, check_decls.c). */
+static void set_attrs(ParseState *ps, Stage *s, const Attr *a)
+{
+	const Attr *thread = NULL, *stack = NULL;
+	for (; a; a = a->next) {
+		const Attr **first;
+		if (token_is(a->name, "thread")) {
+			first = &thread;
+		} else if (token_is(a->name, "stack")) {
+			first = &stack;
+		} else {
+			diag_error(ps->d, a->name.loc,
+				   "unknown stage attribute '%.*s'; the "
+				   "attributes are 'thread' and 'stack(SIZE)'",
+				   (int)a->name.len, a->name.text);
+			continue;
+		}
+		if (*first) {
+			diag_error(ps->d, a->name.loc,
+				   "a second '%.*s' attribute on stage '%s'",
+				   (int)a->name.len, a->name.text, s->name);
+			diag_note(ps->d, (*first)->name.loc,
+				  "the first is here");
+			continue;
+		}
+		*first = a;
+		if (first == &thread && a->has_arg) {
+			diag_error(ps->d, a->arg.loc,
+				   "the attribute 'thread' takes no argument");
+		} else if (first == &thread) {
+			s->thread = true;
+			s->thread_loc = a->name.loc;
+		} else if (!a->has_arg) {
+			diag_error(ps->d, a->name.loc,
+				   "the attribute 'stack' needs a size in "
+				   "parentheses: stack(64k), stack(1M)");
+		} else {
+			s->stack_text = name_of(ps, a->arg);
+			s->stack_loc = a->arg.loc;
+		}
+	}
+}
+
 static VariantRef *new_vref(ParseState *ps, Token name)
 {
 	VariantRef *v = ARENA_NEW(ps->a, VariantRef);
@@ -309,6 +377,8 @@ static EndRef new_end(ParseState *ps, Token name)
 %type ctype {CType}
 %type literal {Lit}
 %type stage_head {Stage *}
+%type attrs {AttrList}
+%type attr {Attr *}
 %type port_list {PortList}
 %type port {Port *}
 %type port_type {PortType}
@@ -535,12 +605,26 @@ ctype(T) ::= ctype(A) STAR. {
 }
 
 /* decl = [ "extern" ] "stage" NAME "(" [ port { "," port } ] ")"
- *        ( BODY | ";" ) */
-decl ::= stage_head(S) BODY(B). {
+ *        { attribute } ( BODY | ";" ) */
+decl ::= stage_head(S) attrs(A) BODY(B). {
+	set_attrs(ps, S, A.head);
 	S->body = name_of(ps, B);
 	S->body_loc = B.loc;
 }
-decl ::= stage_head SEMI.
+decl ::= stage_head(S) attrs(A) SEMI. { set_attrs(ps, S, A.head); }
+
+/* attribute = NAME [ "(" SIZE ")" ]; the names are not keywords */
+attrs(L) ::= . { memset(&L, 0, sizeof(L)); }
+attrs(L) ::= attrs(A) attr(X). {
+	L = A;
+	if (L.tail)
+		L.tail->next = X;
+	else
+		L.head = X;
+	L.tail = X;
+}
+attr(X) ::= IDENT(N). { X = new_attr(ps, N, NULL); }
+attr(X) ::= IDENT(N) LPAREN SIZE(V) RPAREN. { X = new_attr(ps, N, &V); }
 
 /* The port list has no empty rule (an empty list is spelled out), so that
  * after '(' the parser still expects a port direction when it meets
@@ -768,6 +852,7 @@ static const char *found_name(ParseState *ps, int major, Token tok)
 	case TK_IDENT:
 	case TK_INT:
 	case TK_FLOAT:
+	case TK_SIZE:
 		if (tok.len > 40)
 			return arena_printf(ps->a, "'%.40s...'", tok.text);
 		return arena_printf(ps->a, "'%.*s'", (int)tok.len, tok.text);
@@ -842,6 +927,10 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 	if (arrow)
 		exp[TK_ARROW] = exp[TK_CAP_OPEN] = exp[TK_BCAST] =
 			exp[TK_BCAST_OPEN] = false;
+	/* after a stage's port list, a name is one of its attributes */
+	bool attr = exp[TK_IDENT] && exp[TK_BODY];
+	if (attr)
+		exp[TK_IDENT] = false;
 	for (int t = 1; t < YYNTOKEN; t++)
 		if (exp[t])
 			list_add(buf, sizeof(buf), &n, &pending,
@@ -849,6 +938,9 @@ static void syntax_error(yyParser *parser, int major, Token tok)
 	if (arrow)
 		list_add(buf, sizeof(buf), &n, &pending,
 			 "an arrow ('->', '-[N]->', '=>' or '=[N]=>')");
+	if (attr)
+		list_add(buf, sizeof(buf), &n, &pending,
+			 "an attribute ('thread' or 'stack(SIZE)')");
 	if (n == 0 && exp[0])
 		list_add(buf, sizeof(buf), &n, &pending, "end of file");
 	list_end(buf, sizeof(buf), n, pending);

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# examples/follow - a small grep whose input stage blocks in poll() on
-# stdin and on its cancel fd, so it stops at once when cancelled.
+# examples/follow - a small grep whose input stage waits for stdin with
+# pipec_wait_fd(), so it stops at once when cancelled.
 
 FOLLOW_DIR := $(O)/examples/follow
 FOLLOW := $(FOLLOW_DIR)/follow

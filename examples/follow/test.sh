@@ -37,7 +37,7 @@ yes foo | $wrap "$prog" --max 3 >"$dir/out" 2>"$dir/err"
 check "exit 0 and three lines from an endless input" \
 	sh -c "[ $? -eq 0 ] && printf 'foo\nfoo\nfoo\n' | cmp -s - '$dir/out'"
 
-# A stdin that stays open and silent: input waits in poll().
+# A stdin that stays open and silent: input waits in pipec_wait_fd().
 mkfifo "$dir/fifo"
 sleep 60 >"$dir/fifo" &
 writer=$!

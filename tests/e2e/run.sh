@@ -206,6 +206,14 @@ check "both inputs" out_is "left 100, right 100, sum 19900$nl"
 run select --count 5000
 check "both inputs, 5000" out_is "left 5000, right 5000, sum 49995000$nl"
 
+# Stage attributes: gen on a thread of its own, deep with a stack of 4 MiB
+# for a recursion deeper than the default stack.
+run attrs
+check "exit 0" status_is 0
+check "the sums" out_is "sum 360600$nl"
+run attrs --count 3 --depth 1000
+check "deeper sums" out_is "sum 1501500$nl"
+
 # An extern stage, replicated.
 run external
 check "exit 0" status_is 0

@@ -200,6 +200,74 @@ static void test_cycle_error_or_warning(void **state)
 	unit_free(&u);
 }
 
+/* stack(SIZE): bytes, KiB or MiB, from 16 KiB to 1 GiB. */
+static void test_stack_sizes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *size;
+		unsigned long long bytes;
+	} ok[] = {
+	        {"16384", 16384},      {"16k", 16384},
+	        {"16K", 16384},        {"64k", 65536},
+	        {"1m", 1048576},       {"1M", 1048576},
+	        {"0001M", 1048576},    {"1073741824", 1073741824},
+	        {"1048576k", 1 << 30}, {"1024M", 1 << 30},
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		Unit u;
+		char text[256];
+		snprintf(text, sizeof text,
+		         NUM "stage g(out o: Num) stack(%s) { }\n"
+		             "stage s(in i: Num) thread { }\ng -> s;\n",
+		         ok[i].size);
+		Program *p = check_ok(&u, text);
+		assert_int_equal(stage(p, "g")->stack, ok[i].bytes);
+		assert_int_equal(stage(p, "s")->stack, 0);
+		unit_free(&u);
+	}
+
+	static const struct {
+		const char *size, *msg;
+	} bad[] = {
+	        {"16383", "t.pipe:3:27: error: stack size 16383 is below the "
+	                  "minimum, 16k"},
+	        {"0", "stack size 0 is below the minimum, 16k"},
+	        {"15k", "stack size 15k is below the minimum, 16k"},
+	        {"1073741825", "stack size 1073741825 is above the maximum, "
+	                       "1024M (1 GiB)"},
+	        {"1025M", "stack size 1025M is above the maximum"},
+	        {"17592186044415M", "stack size 17592186044415M is above"},
+	        {"17592186044416M", "stack size 17592186044416M overflows; "
+	                            "the maximum is 1024M (1 GiB)"},
+	        {"18446744073709551616", "stack size 18446744073709551616 "
+	                                 "overflows"},
+	        {"64kb", "malformed stack size '64kb': write a decimal number "
+	                 "of bytes, or of KiB or MiB with the suffix k or M "
+	                 "(64k, 1M)"},
+	        {"1G", "malformed stack size '1G'"},
+	        {"0x10000", "malformed stack size '0x10000'"},
+	        {"1.5M", "malformed stack size '1.5M'"},
+	        {"99999999999999999999x", "malformed stack size"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		Unit u;
+		char text[256];
+		snprintf(text, sizeof text,
+		         NUM "stage g(out o: Num) stack(%s) { }\n"
+		             "stage s(in i: Num) { }\ng -> s;\n",
+		         bad[i].size);
+		unit_init(&u, text);
+		assert_false(unit_check(&u));
+		assert_msgs_contain(&u, bad[i].msg);
+		if (u.diag.errors != 1)
+			fail_msg("%s: %d errors:\n%s", bad[i].size,
+			         u.diag.errors, unit_msgs(&u));
+		assert_int_equal(stage(u.p, "g")->stack, 0);
+		unit_free(&u);
+	}
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -332,6 +400,7 @@ int main(void)
 	        cmocka_unit_test(test_named_channel),
 	        cmocka_unit_test(test_select_stage),
 	        cmocka_unit_test(test_cycle_error_or_warning),
+	        cmocka_unit_test(test_stack_sizes),
 	        cmocka_unit_test(test_errors),
 	        cmocka_unit_test(test_generated_names),
 	        cmocka_unit_test(test_reserved_names),

@@ -233,6 +233,45 @@ static void test_unterminated(void **state)
 	expect_one_error("%", "unexpected character '%'");
 }
 
+static void test_stage_attributes(void **state)
+{
+	(void)state;
+	/* After the port list, names and a parenthesised size may come
+	 * before the body, which is still one token; in the parentheses a
+	 * word that starts with a digit is a size, even a malformed one. */
+	static const int k[] = {
+	        TK_STAGE,  TK_IDENT,  TK_LPAREN, TK_RPAREN, TK_IDENT,
+	        TK_IDENT,  TK_LPAREN, TK_SIZE,   TK_RPAREN, TK_BODY,
+	        TK_EXTERN, TK_STAGE,  TK_IDENT,  TK_LPAREN, TK_RPAREN,
+	        TK_IDENT,  TK_LPAREN, TK_SIZE,   TK_RPAREN, TK_SEMI,
+	        TK_STAGE,  TK_IDENT,  TK_LPAREN, TK_RPAREN, TK_IDENT,
+	        TK_LPAREN, TK_SIZE,   TK_RPAREN, TK_IDENT,  TK_BODY,
+	};
+	expect_kinds("stage s() thread stack(64k) { { } }\n"
+	             "extern stage e() stack(12x.5);\n"
+	             "stage t() stack(0x10) odd { }\n",
+	             k, sizeof(k) / sizeof(k[0]));
+
+	/* Elsewhere, '64k' is an invalid number as before, and '{' after
+	 * the attributes of an unclosed '(' still opens the body. */
+	static const int k2[] = {
+	        TK_IDENT, TK_CAP_OPEN, TK_INT,   TK_CAP_CLOSE, TK_IDENT,
+	        TK_SEMI,  TK_STAGE,    TK_IDENT, TK_LPAREN,    TK_RPAREN,
+	        TK_IDENT, TK_LPAREN,   TK_SIZE,  TK_BODY,
+	};
+	Unit u;
+	Token t[16];
+	unit_init(&u, "a -[64]-> b;\nstage s() stack(1M { }\n");
+	assert_int_equal(lex_all(&u, t, 16), 14);
+	for (int i = 0; i < 14; i++)
+		assert_int_equal(t[i].kind, k2[i]);
+	assert_int_equal(t[12].loc.line, 2);
+	assert_int_equal(t[12].loc.col, 17);
+	assert_memory_equal(t[12].text, "1M", t[12].len);
+	unit_free(&u);
+	expect_one_error("a -[64k]-> b;", "invalid number '64k'");
+}
+
 static void test_stray_characters(void **state)
 {
 	(void)state;
@@ -290,6 +329,7 @@ int main(void)
 	        cmocka_unit_test(test_body_only_after_stage_ports),
 	        cmocka_unit_test(test_verbatim_blocks),
 	        cmocka_unit_test(test_unterminated),
+	        cmocka_unit_test(test_stage_attributes),
 	        cmocka_unit_test(test_stray_characters),
 	        cmocka_unit_test(test_bad_names_and_numbers),
 	        cmocka_unit_test(test_empty_input),

@@ -213,6 +213,82 @@ static void test_stages(void **state)
 	unit_free(&u);
 }
 
+/* Attributes after the port list; 'thread' and 'stack' are names
+ * everywhere else. */
+static void test_stage_attributes(void **state)
+{
+	(void)state;
+	Unit u;
+	Program *p = parse_ok(&u, "message thread { stack; }\n"
+	                          "stage stack(out thread: thread) thread { }\n"
+	                          "stage a(in stack: thread) stack(1M) { }\n"
+	                          "extern stage b() stack(64k) thread;\n"
+	                          "extern stage c();\n"
+	                          "stack.thread -> a.stack;\n");
+	assert_string_equal(p->messages->name, "thread");
+	assert_string_equal(p->messages->variants->name, "stack");
+	Stage *s = p->stages;
+	assert_string_equal(s->name, "stack");
+	assert_string_equal(s->ports->name, "thread");
+	assert_true(s->thread);
+	assert_int_equal(s->thread_loc.col, 33);
+	assert_null(s->stack_text);
+	assert_string_equal(s->body, " ");
+	s = s->next;
+	assert_false(s->thread);
+	assert_string_equal(s->stack_text, "1M");
+	assert_int_equal(s->stack_loc.line, 3);
+	assert_int_equal(s->stack_loc.col, 33);
+	assert_int_equal(s->stack, 0); /* the checks work it out */
+	s = s->next;
+	assert_true(s->is_extern);
+	assert_true(s->thread);
+	assert_string_equal(s->stack_text, "64k");
+	s = s->next;
+	assert_false(s->thread);
+	assert_null(s->stack_text);
+	assert_string_equal(p->edges->from.port, "thread");
+	unit_free(&u);
+}
+
+static void test_stage_attribute_errors(void **state)
+{
+	(void)state;
+	Unit u;
+	unit_init(&u, "stage a() threads { }\n"
+	              "stage b() thread stack(16k) thread stack(1M) { }\n"
+	              "stage c() thread(2) stack;\n"
+	              "stage d() stack(x) { }\n"
+	              "stage e() thread { }\n");
+	Program *p = unit_parse(&u);
+	assert_int_equal(u.diag.errors, 6);
+	assert_msgs_contain(&u, "t.pipe:1:11: error: unknown stage attribute "
+	                        "'threads'; the attributes are 'thread' and "
+	                        "'stack(SIZE)'");
+	assert_msgs_contain(&u, "t.pipe:2:29: error: a second 'thread' "
+	                        "attribute on stage 'b'");
+	assert_msgs_contain(&u, "t.pipe:2:11: note: the first is here");
+	assert_msgs_contain(&u, "t.pipe:2:36: error: a second 'stack' "
+	                        "attribute on stage 'b'");
+	assert_msgs_contain(&u, "t.pipe:2:18: note: the first is here");
+	assert_msgs_contain(&u, "t.pipe:3:18: error: the attribute 'thread' "
+	                        "takes no argument");
+	assert_msgs_contain(&u, "t.pipe:3:21: error: the attribute 'stack' "
+	                        "needs a size in parentheses");
+	assert_msgs_contain(&u, "t.pipe:4:17: error: expected a size (such "
+	                        "as 64k or 1M) in stage declaration, found "
+	                        "'x'");
+	/* The first of each is kept; the parser went on after each error. */
+	Stage *s = p->stages->next;
+	assert_true(s->thread);
+	assert_string_equal(s->stack_text, "16k");
+	assert_string_equal(s->next->name, "c");
+	s = s->next->next->next;
+	assert_string_equal(s->name, "e");
+	assert_true(s->thread);
+	unit_free(&u);
+}
+
 static void test_verbatims_and_channels(void **state)
 {
 	(void)state;
@@ -352,8 +428,13 @@ static void test_errors_name_the_context(void **state)
 	        {"message M A;", "expected 'drop', 'copy' or '{' in message "
 	                         "declaration"},
 	        {"channel c: ;", "expected a name in channel declaration"},
-	        {"stage s(in a: M) x", "expected a stage body or ';' in stage "
-	                               "declaration, found 'x'"},
+	        {"stage s(in a: M) -> b;",
+	         "expected a stage body, ';' or an attribute ('thread' or "
+	         "'stack(SIZE)') in stage declaration, found '->'"},
+	        {"stage s(in a: M) thread -> b;",
+	         "t.pipe:1:25: error: expected a stage body, ';' or an "
+	         "attribute ('thread' or 'stack(SIZE)') in stage "
+	         "declaration, found '->'"},
 	        {"}", "expected a declaration, found '}'"},
 	        {"message M { A(long) }", "expected ';' after the variant, "
 	                                  "found '}'"},
@@ -378,6 +459,8 @@ int main(void)
 	        cmocka_unit_test(test_allow_cycles),
 	        cmocka_unit_test(test_messages),
 	        cmocka_unit_test(test_stages),
+	        cmocka_unit_test(test_stage_attributes),
+	        cmocka_unit_test(test_stage_attribute_errors),
 	        cmocka_unit_test(test_verbatims_and_channels),
 	        cmocka_unit_test(test_chains),
 	        cmocka_unit_test(test_chain_ports_and_broadcast),

@@ -7,9 +7,10 @@
 " highlighted by Vim's own C syntax.
 "
 " Declarations are followed item by item with nextgroup, the way the lexer
-" follows a stage header: "stage" -> its name -> the port list -> the body.
-" So a '{' is a C body only right after a stage's port list (and comments
-" after it), and a message's '{' opens its variants. A comment anywhere
+" follows a stage header: "stage" -> its name -> the port list -> its
+" attributes -> the body. So a '{' is a C body only right after a stage's
+" port list (and attributes and comments after it), a message's '{' opens
+" its variants, and 'thread' and 'stack' are attributes only there. A comment anywhere
 " else in a declaration's header breaks the chain (the rest of the
 " declaration is then shown as plain wiring).
 
@@ -86,10 +87,21 @@ syntax match pipeFieldName /\h\w*\ze\_s*:/ contained
 
 " [extern] stage NAME(in a: M.V, out b: M.{V, W}) { C } or ;
 syntax match pipeStageName /\h\w*/ contained nextgroup=pipePorts skipwhite skipempty
-syntax region pipePorts matchgroup=pipeParen start=/(/ end=/)/ contained contains=pipeComment,pipeDirection,pipePortColon nextgroup=pipeBody,pipeHeadComment skipwhite skipempty
+syntax region pipePorts matchgroup=pipeParen start=/(/ end=/)/ contained contains=pipeComment,pipeDirection,pipePortColon nextgroup=@pipeAfterPorts skipwhite skipempty
+" What may follow the port list: attributes, comments, the body.
+syntax cluster pipeAfterPorts contains=pipeAttributeError,pipeAttribute,pipeBody,pipeHeadComment
 " A comment between the port list and the body: "stage s(...) // why"
-syntax region pipeHeadComment start=+/\*+ end=+\*/+ contained contains=pipeTodo,@Spell nextgroup=pipeBody,pipeHeadComment skipwhite skipempty
-syntax match pipeHeadComment +//.*$+ contained contains=pipeTodo,@Spell nextgroup=pipeBody,pipeHeadComment skipwhite skipempty
+syntax region pipeHeadComment start=+/\*+ end=+\*/+ contained contains=pipeTodo,@Spell nextgroup=@pipeAfterPorts skipwhite skipempty
+syntax match pipeHeadComment +//.*$+ contained contains=pipeTodo,@Spell nextgroup=@pipeAfterPorts skipwhite skipempty
+" Attributes: "thread", "stack(64k)". Any other name there is one pipec
+" does not know (defined first, so that the known ones win).
+syntax match pipeAttributeError /\h\w*/ contained nextgroup=@pipeAfterPorts skipwhite skipempty
+syntax match pipeAttribute /\<thread\>/ contained nextgroup=@pipeAfterPorts skipwhite skipempty
+syntax match pipeAttribute /\<stack\>/ contained nextgroup=pipeStackSize skipwhite skipempty
+syntax region pipeStackSize matchgroup=pipeParen start=/(/ end=/)/ contained contains=pipeSizeError,pipeSize,pipeComment nextgroup=@pipeAfterPorts skipwhite skipempty
+" A size: bytes, or KiB or MiB with k or M; anything else is malformed.
+syntax match pipeSizeError /[^ \t)]\+/ contained
+syntax match pipeSize /\<\d\+[kKmM]\=\>/ contained
 syntax keyword pipeDirection in out contained nextgroup=pipePortName skipwhite skipempty
 syntax match pipePortName /\h\w*/ contained
 syntax match pipePortColon /:/ contained nextgroup=pipeTypeName skipwhite skipempty
@@ -158,6 +170,10 @@ highlight default link pipeDirection Keyword
 highlight default link pipePortName Identifier
 highlight default link pipeTypeName Type
 highlight default link pipeBodyBrace Delimiter
+highlight default link pipeAttribute StorageClass
+highlight default link pipeAttributeError Error
+highlight default link pipeSize Number
+highlight default link pipeSizeError Error
 highlight default link pipeChannelName Identifier
 highlight default link pipeArrow Operator
 highlight default link pipeReplicate Operator
