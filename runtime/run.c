@@ -404,7 +404,15 @@ pipec_status pipec_run_start(pipec_run *run)
 	for (pipec_stage *s = run->stages; s; s = s->next) {
 		if (!s->on_thread)
 			continue;
-		if (pthread_create(&s->thread, NULL, stage_main, s) == 0) {
+		/* stack(SIZE) sizes a stage's thread as it would its
+		 * coroutine. */
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		if (s->stack_size)
+			pthread_attr_setstacksize(&attr, s->stack_size);
+		int err = pthread_create(&s->thread, &attr, stage_main, s);
+		pthread_attr_destroy(&attr);
+		if (err == 0) {
 			s->started = true;
 			continue;
 		}

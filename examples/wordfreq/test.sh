@@ -34,16 +34,14 @@ done
 # and writes nothing. The run is cancelled at once; the program must end
 # within 2 s with status 130, without waiting for the end of its input.
 #
-# Known to fail until the runtime lets a run end while a thread stage is
-# blocked outside it once cancelled: today the run waits for read, whose
-# fgets returns only when the writer goes (a second SIGINT ends the
-# process). Then the check passes, reports XPASS, and counts as a failure
-# until this mark is removed.
-sigint_xfail=yes
+# The run interrupts the system calls of a cancelled stage on a thread
+# (read's fgets returns), in both scheduling modes.
+for mode in pool threads; do
+rm -f "$dir/fifo"
 mkfifo "$dir/fifo"
 sleep 60 >"$dir/fifo" &
 writer=$!
-"$prog" <"$dir/fifo" >"$out" 2>"$dir/err" &
+PIPEC_SCHED=$mode "$prog" <"$dir/fifo" >"$out" 2>"$dir/err" &
 pid=$!
 sleep 1
 kill -INT $pid
@@ -57,23 +55,19 @@ kill -0 $pid 2>/dev/null && ended=no
 kill -KILL $pid 2>/dev/null
 status=0
 wait $pid || status=$?
-what="SIGINT while read waits in fgets: exit 130 within 2 s"
+kill $writer 2>/dev/null
+wait $writer 2>/dev/null
+what="SIGINT while read waits in fgets ($mode): exit 130 within 2 s"
 got="ended within 2 s: $ended, status $status"
 if [ $ended = yes ] && [ $status -eq 130 ] &&
 	grep -q "interrupted" "$dir/err"; then
-	if [ $sigint_xfail = yes ]; then
-		echo "test-wordfreq: XPASS $what: remove sigint_xfail"
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-elif [ $sigint_xfail = yes ]; then
-	echo "test-wordfreq: xfail $what ($got)"
+	pass=$((pass + 1))
 else
 	echo "test-wordfreq: expected $what ($got)"
 	sed 's/^/  /' "$dir/err"
 	fail=$((fail + 1))
 fi
+done
 
 echo "test-wordfreq: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -158,6 +158,20 @@ check "no totals from an interrupted run" out_is ""
 check "every stage cancelled" sh -c "! grep -q ' no\$' '$err'"
 check "drain in the statistics" err_has '^drain\[0\] .* yes$'
 
+# A cycle where each stage waits for the other: the pool scheduler ends
+# the run and names them; with a thread per stage only the deadline does.
+run deadlock --timeout 3000
+if [ "${PIPEC_SCHED:-pool}" = threads ]; then
+	check "deadlock (threads): the deadline ends it" status_is 124
+else
+	check "deadlock: exit 1" status_is 1
+	check "deadlock: said" err_has "deadlock: every stage waits"
+	check "deadlock: ping named" \
+		err_has "stage 'ping\[0\]' waits to receive on channel"
+	check "deadlock: pong named" \
+		err_has "stage 'pong\[0\]' waits to receive on channel"
+fi
+
 # A second SIGINT while the run is stopping ends the process at once, even
 # if a stage never looks at its cancellation (not under valgrind, which
 # counts what an _exit leaves allocated as leaks).
