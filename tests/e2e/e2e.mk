@@ -44,13 +44,13 @@ $(foreach n,$(E2E_NAMES),$(eval $(call E2E_PROGRAM,$(n))))
 TESTS += test-e2e
 ifeq ($(VARIANT),plain)
 test-e2e: $(E2E_PROGS) $(E2E_PROGS:%=%.other)
-	$(Q)PIPEC_SCHED=pool tests/e2e/run.sh $(E2E_DIR) ""
-	$(Q)PIPEC_SCHED=threads tests/e2e/run.sh $(E2E_DIR) ""
+	$(Q)PIPEC_E2E_VARIANT=$(VARIANT) PIPEC_SCHED=pool tests/e2e/run.sh $(E2E_DIR) ""
+	$(Q)PIPEC_E2E_VARIANT=$(VARIANT) PIPEC_SCHED=threads tests/e2e/run.sh $(E2E_DIR) ""
 	$(Q)tests/e2e/run.sh $(E2E_DIR) .other
 else
 test-e2e: $(E2E_PROGS)
-	$(Q)PIPEC_SCHED=pool tests/e2e/run.sh $(E2E_DIR) ""
-	$(Q)PIPEC_SCHED=threads tests/e2e/run.sh $(E2E_DIR) ""
+	$(Q)PIPEC_E2E_VARIANT=$(VARIANT) PIPEC_SCHED=pool tests/e2e/run.sh $(E2E_DIR) ""
+	$(Q)PIPEC_E2E_VARIANT=$(VARIANT) PIPEC_SCHED=threads tests/e2e/run.sh $(E2E_DIR) ""
 endif
 
 VALGRIND_TESTS += valgrind-e2e

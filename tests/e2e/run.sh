@@ -172,6 +172,18 @@ else
 		err_has "stage 'pong\[0\]' waits to receive on channel"
 fi
 
+# A coroutine that overflows its stack: the guard page's fault names the
+# stage (the sanitizers report it their own way; valgrind is skipped).
+if [ -z "$wrap" ] && [ "${PIPEC_SCHED:-pool}" = pool ]; then
+	run overflow
+	check "overflow: dies of SIGSEGV or a sanitizer's report" \
+		[ "$status" -ne 0 ]
+	if [ "${PIPEC_E2E_VARIANT:-plain}" = plain ]; then
+		check "overflow: the stage named" err_has \
+			"stage 'down\[0\]' overflowed its stack of 16 KiB"
+	fi
+fi
+
 # A second SIGINT while the run is stopping ends the process at once, even
 # if a stage never looks at its cancellation (not under valgrind, which
 # counts what an _exit leaves allocated as leaks).
