@@ -174,8 +174,6 @@ struct pipec_run {
 	pipec_sched sched; /* as asked; DEFAULT until the start decides */
 	unsigned workers;  /* pool size asked for; 0: one per CPU */
 	struct pool *pool; /* pool mode: its workers and fibers (pool.c) */
-	_Atomic int blocked;      /* fibers parked on its channels for good */
-	_Atomic unsigned wakes;   /* counted fibers woken so far */
 	_Atomic int live_threads; /* stages on threads not yet finished */
 	_Atomic bool poking;      /* a stage on a thread was cancelled: the
 	                             waiting thread interrupts its system

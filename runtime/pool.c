@@ -69,8 +69,8 @@ struct pipec_fiber {
 
 	/* The park in progress, for the scheduler's recheck. */
 	_Atomic uint32_t park_token; /* of its stage's parker */
-	bool park_counts;         /* counts as blocked for deadlock */
-	_Atomic bool park_counted; /* counted in run->blocked */
+	_Atomic bool park_counts; /* waits on the run's channels for good
+	                             (the deadlock scan) */
 
 	/* Its time slice (pipec_fiber_tick): resumes counts the switches
 	 * to it, slice_resumes and slice_start where the slice began. */
@@ -113,6 +113,7 @@ struct worker {
 struct pool {
 	pipec_run *run;
 	unsigned nworkers;
+	unsigned nstarted; /* workers whose thread runs */
 	worker *workers;
 	struct pipec_fiber *fibers;
 	size_t nfibers;
@@ -469,6 +470,8 @@ static struct pipec_fiber *find_work(worker *w)
 		f = find_quick(w);
 		if (!f)
 			f = steal(w, NULL);
+		if (!f && atomic_load(&pl->nidle) == (int)pl->nstarted)
+			pipec_pool_check_deadlock(pl->run);
 		if (!f && !atomic_load(&pl->stop))
 			pipec_parker_wait(&w->sleep, tok, next);
 		atomic_fetch_sub(&pl->nidle, 1);
@@ -491,47 +494,24 @@ static struct pipec_fiber *find_work(worker *w)
 /* Running fibers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* f is no longer counted as blocked; wakes tells the deadlock check
- * that something moved while it looked. */
-static void uncount(pipec_run *run)
-{
-	atomic_fetch_sub(&run->blocked, 1);
-	atomic_fetch_add(&run->wakes, 1);
-}
-
 /*
  * The scheduler's side of a park: f has switched away. Once f is
  * published as PARKED a waker may make it runnable, and another worker
- * run it and park it again: from then on nothing here may rely on f's
- * park, so what it needs is read first. A fiber that waits on its run's
- * channels for good is counted as blocked before it is published, and a
- * waker that takes it from PARKED uncounts it (park_counted says whether
- * that is still to do).
+ * run it and park it again: nothing here may rely on f's park after the
+ * store, so the token is read first.
  */
 static void parked(worker *w, struct pipec_fiber *f)
 {
 	(void)w;
-	pipec_run *run = f->stage->run;
-	bool counts = f->park_counts;
 	uint32_t token = atomic_load_explicit(&f->park_token,
 	                                      memory_order_relaxed);
-	if (counts) {
-		atomic_store(&f->park_counted, true);
-		atomic_fetch_add(&run->blocked, 1);
-	}
 	atomic_store(&f->state, F_PARKED);
 	if (atomic_load(&f->stage->parker.seq) != token) {
 		int parked = F_PARKED;
 		if (atomic_compare_exchange_strong(&f->state, &parked,
-		                                   F_RUNNABLE)) {
-			if (atomic_exchange(&f->park_counted, false))
-				uncount(run);
+		                                   F_RUNNABLE))
 			make_ready(f);
-		}
-		return;
 	}
-	if (counts)
-		pipec_pool_check_deadlock(run);
 }
 
 static void run_fiber(worker *w, struct pipec_fiber *f)
@@ -599,7 +579,9 @@ bool pipec_fiber_park(struct pipec_fiber *f, pipec_parker *p, uint32_t token,
 	}
 	pipec_stage *s = f->stage;
 	atomic_store_explicit(&f->park_token, token, memory_order_relaxed);
-	f->park_counts = !timed && s->wait_chan && s->wait_chan->in_run;
+	atomic_store_explicit(&f->park_counts,
+	                      !timed && s->wait_chan && s->wait_chan->in_run,
+	                      memory_order_relaxed);
 
 	worker *w = f->worker;
 	fiber_ctx back;
@@ -665,8 +647,6 @@ void pipec_fiber_wake(struct pipec_fiber *f)
 	if (atomic_load(&f->state) != F_PARKED ||
 	    !atomic_compare_exchange_strong(&f->state, &parked, F_RUNNABLE))
 		return;
-	if (atomic_exchange(&f->park_counted, false))
-		uncount(f->stage->run);
 	make_ready(f);
 }
 
@@ -898,6 +878,7 @@ pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 			started++;
 		}
 	}
+	pl->nstarted = started;
 	if (started == 0) {
 		for (size_t i = 0; i < pl->nfibers; i++)
 			pl->fibers[i].stage->parker.fiber = NULL;
@@ -943,37 +924,55 @@ void pipec_pool_free(pipec_run *run)
 /* Deadlock                                                            */
 /* ------------------------------------------------------------------ */
 
-void pipec_pool_check_deadlock(pipec_run *run)
+/*
+ * Whether every fiber not finished is parked for good: on the run's
+ * channels, with no deadline, no wake on its way; tokens gets each one's
+ * park token, or is compared with them (second).
+ */
+static bool all_parked(pool *pl, uint32_t *tokens, bool second)
 {
-	int live = atomic_load(&run->live);
-	/* A run being cancelled is not stuck: the cancel is on its way to
-	 * every stage. */
-	if (live <= 0 || atomic_load(&run->live_threads) > 0 ||
-	    atomic_load(&run->stopping) || atomic_load(&run->cancel_requested))
-		return;
-	unsigned wakes = atomic_load(&run->wakes);
-	if (atomic_load(&run->blocked) != live)
-		return;
-	/* The count says so; make sure: every fiber not finished is parked,
-	 * counted, with no wake on its way, and nothing was woken while
-	 * this looked (wakes). A fiber is counted a moment before it is
-	 * published parked, and a waker uncounts it a moment after it took
-	 * it, so the count alone can be wrong for that moment. */
-	pool *pl = run->pool;
 	for (size_t i = 0; i < pl->nfibers; i++) {
 		struct pipec_fiber *f = &pl->fibers[i];
 		int st = atomic_load(&f->state);
 		if (st == F_DONE)
 			continue;
-		if (st != F_PARKED || !atomic_load(&f->park_counted) ||
-		    atomic_load(&f->stage->parker.seq) !=
-		            atomic_load_explicit(&f->park_token,
-		                                 memory_order_relaxed))
-			return;
+		uint32_t tok = atomic_load_explicit(&f->park_token,
+		                                    memory_order_relaxed);
+		if (st != F_PARKED || !atomic_load(&f->park_counts) ||
+		    atomic_load(&f->stage->parker.seq) != tok ||
+		    (second && tokens[i] != tok))
+			return false;
+		tokens[i] = tok;
 	}
-	if (atomic_load(&run->wakes) != wakes)
+	return true;
+}
+
+/*
+ * Called by the last worker to go idle, and by a stage that finishes: a
+ * deadlock needs every worker idle, so detection costs nothing while
+ * anything runs. Two scans: a fiber found parked with the same token and
+ * no wake in both was parked all along between them (a wake bumps its
+ * parker's counter, and a new park takes the new value as its token), so
+ * at that moment every fiber was parked for good, and nothing that is not
+ * a fiber of the run (a thread stage, a timer, an fd) could wake one.
+ */
+void pipec_pool_check_deadlock(pipec_run *run)
+{
+	pool *pl = run->pool;
+	/* A run being cancelled is not stuck: the cancel is on its way to
+	 * every stage. */
+	if (!pl || atomic_load(&run->live) <= 0 ||
+	    atomic_load(&run->live_threads) > 0 ||
+	    atomic_load(&run->stopping) || atomic_load(&run->cancel_requested))
 		return;
-	pipec_run_deadlocked(run);
+	uint32_t *tokens = malloc(pl->nfibers * sizeof(*tokens) + 1);
+	if (!tokens)
+		return;
+	bool stuck = all_parked(pl, tokens, false) &&
+	             all_parked(pl, tokens, true);
+	free(tokens);
+	if (stuck)
+		pipec_run_deadlocked(run);
 }
 
 /* ------------------------------------------------------------------ */

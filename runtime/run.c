@@ -233,7 +233,10 @@ static void stage_finished(pipec_stage *s)
 	atomic_store(&s->finished, true);
 	if (atomic_fetch_sub(&run->live, 1) == 1)
 		pipec_parker_wake(&run->parker);
-	else if (run->pool)
+	else if (run->pool && s->on_thread)
+		/* The coroutines' workers look for a deadlock as they go idle;
+		 * the last thread stage must look itself, they may all be
+		 * idle already. */
 		pipec_pool_check_deadlock(run);
 }
 
