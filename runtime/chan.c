@@ -180,7 +180,8 @@ pipec_chan *pipec_chan_new(const pipec_chan_spec *spec)
 	 * of times: without the spin, its receiver on another CPU starves. */
 	pthread_mutexattr_t attr;
 	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	if (!getenv("NOADAPT"))
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
 	int merr = pthread_mutex_init(&ch->mu, &attr);
 	pthread_mutexattr_destroy(&attr);
 	if (!ch->name || merr != 0) {

@@ -449,8 +449,9 @@ static int report(const pipec_run *run, pipec_status st, const char *prog,
 	case PIPEC_DEADLOCK:
 		/* One line per blocked stage, each after the program's
 		 * name, like every other message. */
-		fprintf(stderr, "%s: deadlock: every stage waits and none can "
-		                "go on\n",
+		fprintf(stderr,
+		        "%s: deadlock: every stage waits and none can "
+		        "go on\n",
 		        prog);
 		for (const char *p = pipec_run_blocked(run); p && *p;) {
 			size_t n = strcspn(p, "\n");

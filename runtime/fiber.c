@@ -33,11 +33,10 @@ fiber_ctx pipec_make_fcontext(void *sp, size_t size, fiber_fn fn);
 #endif
 
 #ifdef FIBER_ASAN
-void __sanitizer_start_switch_fiber(void **fake_stack_save,
-                                    const void *bottom, size_t size);
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+                                    size_t size);
 void __sanitizer_finish_switch_fiber(void *fake_stack_save,
-                                     const void **bottom_old,
-                                     size_t *size_old);
+                                     const void **bottom_old, size_t *size_old);
 #endif
 #ifdef FIBER_TSAN
 void *__tsan_get_current_fiber(void);
@@ -74,10 +73,9 @@ bool fiber_stack_new(fiber_stack *st, size_t size)
 	size = (size + page - 1) / page * page;
 	/* MAP_NORESERVE: a stack that is never touched costs no commit
 	 * charge, so a default generous enough for ordinary C is cheap. */
-	void *map = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
-	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-	                         MAP_STACK,
-	                 -1, 0);
+	void *map = mmap(
+	        NULL, size + page, PROT_READ | PROT_WRITE,
+	        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 	if (map == MAP_FAILED)
 		return false;
 	if (mprotect(map, page, PROT_NONE) != 0) {
@@ -118,8 +116,7 @@ size_t fiber_stack_size(const fiber_stack *st)
 fiber_ctx fiber_make(fiber_stack *st, fiber_fn fn)
 {
 	size_t size = fiber_stack_size(st);
-	return pipec_make_fcontext((char *)fiber_stack_lo(st) + size, size,
-	                           fn);
+	return pipec_make_fcontext((char *)fiber_stack_lo(st) + size, size, fn);
 }
 
 /* ---- sanitizers ---- */
@@ -170,12 +167,12 @@ void fiber_started(fiber_san *self, fiber_san *from)
 #endif
 }
 
-void *fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to,
-                   void *data, fiber_ctx *back, bool final)
+void *fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to, void *data,
+                   fiber_ctx *back, bool final)
 {
 	(void)from;
 	(void)to_san;
-	(void)final;
+	(void) final;
 #ifdef FIBER_ASAN
 	__sanitizer_start_switch_fiber(final ? NULL : &from->asan_fake,
 	                               to_san->stack_lo, to_san->size);

@@ -78,8 +78,8 @@ void fiber_san_fini(fiber_san *san);
  * context that did in *back and its data as the result. final: from will
  * never run again (its fake stack can go).
  */
-void *fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to,
-                   void *data, fiber_ctx *back, bool final);
+void *fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to, void *data,
+                   fiber_ctx *back, bool final);
 
 /* Called once on a fiber's stack, first thing, with the record of the
  * context that jumped to it. */

@@ -178,7 +178,7 @@ struct pipec_run {
 	_Atomic bool poking;      /* a stage on a thread was cancelled: the
 	                             waiting thread interrupts its system
 	                             calls until it returns */
-	char *blocked_text; /* pipec_run_blocked()'s text, or NULL */
+	char *blocked_text;       /* pipec_run_blocked()'s text, or NULL */
 	enum { RUN_NEW, RUN_STARTED, RUN_DONE } state;
 	pipec_status result;
 

@@ -28,10 +28,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +69,8 @@ struct pipec_fiber {
 
 	/* The park in progress, for the scheduler's recheck. */
 	_Atomic uint32_t park_token; /* of its stage's parker */
-	_Atomic bool park_counts; /* waits on the run's channels for good
-	                             (the deadlock scan) */
+	_Atomic bool park_counts;    /* waits on the run's channels for good
+	                                (the deadlock scan) */
 
 	/* Its time slice (pipec_fiber_tick): resumes counts the switches
 	 * to it, slice_resumes and slice_start where the slice began. */
@@ -113,7 +113,7 @@ struct worker {
 struct pool {
 	pipec_run *run;
 	unsigned nworkers;
-	unsigned nstarted; /* workers whose thread runs */
+	_Atomic unsigned nstarted; /* workers whose thread runs */
 	worker *workers;
 	struct pipec_fiber *fibers;
 	size_t nfibers;
@@ -441,8 +441,9 @@ static struct pipec_fiber *find_work(worker *w)
 		for (int r = 0; r < SPIN_ROUNDS && !f; r++) {
 			f = find_quick(w);
 			if (!f)
-				f = steal(w, track && r > SPIN_ROUNDS / 2 ? seen
-				                                         : NULL);
+				f = steal(w, track && r > SPIN_ROUNDS / 2
+				                     ? seen
+				                     : NULL);
 			if (!f && atomic_load(&pl->stop))
 				break;
 			if (!f)
@@ -464,13 +465,14 @@ static struct pipec_fiber *find_work(worker *w)
 			pl->idle[pl->nidle_list++] = w;
 		}
 		atomic_fetch_add(&pl->nidle, 1);
-		pipec_time next = pl->heap_len ? pl->heap[0]->deadline
-		                               : PIPEC_FOREVER;
+		pipec_time next =
+		        pl->heap_len ? pl->heap[0]->deadline : PIPEC_FOREVER;
 		pthread_mutex_unlock(&pl->mu);
 		f = find_quick(w);
 		if (!f)
 			f = steal(w, NULL);
-		if (!f && atomic_load(&pl->nidle) == (int)pl->nstarted)
+		if (!f &&
+		    atomic_load(&pl->nidle) == (int)atomic_load(&pl->nstarted))
 			pipec_pool_check_deadlock(pl->run);
 		if (!f && !atomic_load(&pl->stop))
 			pipec_parker_wait(&w->sleep, tok, next);
@@ -479,7 +481,8 @@ static struct pipec_fiber *find_work(worker *w)
 		if (w->idle) {
 			for (size_t i = 0; i < pl->nidle_list; i++)
 				if (pl->idle[i] == w) {
-					pl->idle[i] = pl->idle[--pl->nidle_list];
+					pl->idle[i] =
+					        pl->idle[--pl->nidle_list];
 					break;
 				}
 			w->idle = false;
@@ -503,8 +506,8 @@ static struct pipec_fiber *find_work(worker *w)
 static void parked(worker *w, struct pipec_fiber *f)
 {
 	(void)w;
-	uint32_t token = atomic_load_explicit(&f->park_token,
-	                                      memory_order_relaxed);
+	uint32_t token =
+	        atomic_load_explicit(&f->park_token, memory_order_relaxed);
 	atomic_store(&f->state, F_PARKED);
 	if (atomic_load(&f->stage->parker.seq) != token) {
 		int parked = F_PARKED;
@@ -632,7 +635,8 @@ void pipec_fiber_tick(struct pipec_fiber *f)
 		f->slice_start = now;
 		return;
 	}
-	if (now - f->slice_start < SLICE || !others_runnable(f->pool, f->worker))
+	if (now - f->slice_start < SLICE ||
+	    !others_runnable(f->pool, f->worker))
 		return;
 	worker *w = f->worker;
 	fiber_ctx back;
@@ -703,8 +707,9 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 			put(&p, end, f->stage->name);
 			put(&p, end, "' overflowed its stack of ");
 			put_num(&p, end, fiber_stack_size(&f->stack) / 1024);
-			put(&p, end, " KiB: give it a bigger one with "
-			             "stack(SIZE) in the .pipe file\n");
+			put(&p, end,
+			    " KiB: give it a bigger one with "
+			    "stack(SIZE) in the .pipe file\n");
 			ssize_t r = write(2, msg, (size_t)(p - msg));
 			(void)r;
 		}
@@ -739,6 +744,7 @@ static void overflow_handler_install(void)
 /* ------------------------------------------------------------------ */
 
 #define ALTSTACK_SIZE (64 * 1024)
+#define WORKER_STACK  (256 * 1024)
 
 static void *worker_main(void *arg)
 {
@@ -844,8 +850,9 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 		f->stage = s;
 		f->pool = pl;
 		f->heap_index = SIZE_MAX;
-		if (!fiber_stack_new(&f->stack, s->stack_size ? s->stack_size
-		                                              : PIPEC_STACK_DEFAULT)) {
+		if (!fiber_stack_new(&f->stack,
+		                     s->stack_size ? s->stack_size
+		                                   : PIPEC_STACK_DEFAULT)) {
 			pl->nfibers--;
 			f->stage = NULL;
 			pool_release(pl);
@@ -870,15 +877,26 @@ pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 	}
 	atomic_store(&pl->queue_len, pl->queue.len);
 	overflow_handler_install();
+	/* Counted before the threads start (they read it), less those
+	 * that could not. */
+	atomic_store(&pl->nstarted, pl->nworkers);
 	unsigned started = 0;
 	for (unsigned i = 0; i < pl->nworkers; i++) {
 		worker *w = &pl->workers[i];
-		if (pthread_create(&w->thread, NULL, worker_main, w) == 0) {
+		/* A worker's own stack runs only the scheduler loop (stages
+		 * run on theirs): a small one is quicker to make and to
+		 * release at the end of the run. */
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, WORKER_STACK);
+		int err = pthread_create(&w->thread, &attr, worker_main, w);
+		pthread_attr_destroy(&attr);
+		if (err == 0) {
 			w->started = true;
 			started++;
 		}
 	}
-	pl->nstarted = started;
+	atomic_store(&pl->nstarted, started);
 	if (started == 0) {
 		for (size_t i = 0; i < pl->nfibers; i++)
 			pl->fibers[i].stage->parker.fiber = NULL;
@@ -891,13 +909,19 @@ pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 	return PIPEC_OK;
 }
 
+void pipec_pool_stop(pipec_run *run)
+{
+	pool *pl = run->pool;
+	if (pl && !atomic_exchange(&pl->stop, true))
+		wake_all(pl);
+}
+
 void pipec_pool_join(pipec_run *run)
 {
 	pool *pl = run->pool;
 	if (!pl)
 		return;
-	atomic_store(&pl->stop, true);
-	wake_all(pl);
+	pipec_pool_stop(run);
 	for (unsigned i = 0; i < pl->nworkers; i++)
 		if (pl->workers[i].started)
 			pthread_join(pl->workers[i].thread, NULL);
@@ -968,8 +992,8 @@ void pipec_pool_check_deadlock(pipec_run *run)
 	uint32_t *tokens = malloc(pl->nfibers * sizeof(*tokens) + 1);
 	if (!tokens)
 		return;
-	bool stuck = all_parked(pl, tokens, false) &&
-	             all_parked(pl, tokens, true);
+	bool stuck =
+	        all_parked(pl, tokens, false) && all_parked(pl, tokens, true);
 	free(tokens);
 	if (stuck)
 		pipec_run_deadlocked(run);

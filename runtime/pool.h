@@ -21,7 +21,9 @@
  * the workers (workers == 0: one per CPU it may use, at most one per
  * fiber). PIPEC_OK, or PIPEC_NOMEM with nothing started. */
 pipec_status pipec_pool_start(pipec_run *run, unsigned workers);
-/* Once every stage has finished: stops the workers and joins them. */
+/* Once every stage has finished: tells the workers to stop (any thread),
+ * and stops them and joins them (the run's waiting thread). */
+void pipec_pool_stop(pipec_run *run);
 void pipec_pool_join(pipec_run *run);
 /* Frees the pool and the fibers' stacks (pipec_run_free). */
 void pipec_pool_free(pipec_run *run);

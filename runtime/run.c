@@ -231,9 +231,14 @@ static void stage_finished(pipec_stage *s)
 	if (s->on_thread)
 		atomic_fetch_sub(&run->live_threads, 1);
 	atomic_store(&s->finished, true);
-	if (atomic_fetch_sub(&run->live, 1) == 1)
+	if (atomic_fetch_sub(&run->live, 1) == 1) {
+		/* The workers start to stop now, while the waiting thread
+		 * wakes, rather than after it: their exits overlap its
+		 * wake-up. */
+		if (run->pool)
+			pipec_pool_stop(run);
 		pipec_parker_wake(&run->parker);
-	else if (run->pool && s->on_thread)
+	} else if (run->pool && s->on_thread)
 		/* The coroutines' workers look for a deadlock as they go idle;
 		 * the last thread stage must look itself, they may all be
 		 * idle already. */
@@ -326,8 +331,8 @@ static bool poke(pipec_run *run)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	bool any = false;
 	for (pipec_stage *s = run->stages; s; s = s->next) {
-		if (!s->on_thread || !s->started ||
-		    atomic_load(&s->finished) || !stage_is_cancelled(s))
+		if (!s->on_thread || !s->started || atomic_load(&s->finished) ||
+		    !stage_is_cancelled(s))
 			continue;
 		pthread_once(&once, poke_install);
 		pthread_kill(s->thread, POKE_SIGNAL);
