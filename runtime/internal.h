@@ -126,8 +126,8 @@ struct pipec_stage {
 
 	/* What the stage waits for while blocked on a channel, for the
 	 * deadlock report: set by the stage before it parks. */
-	const char *wait_what; /* "receive on", "send on", ... */
-	const pipec_chan *wait_chan;
+	_Atomic(const char *) wait_what; /* "to receive on", ... */
+	_Atomic(const pipec_chan *) wait_chan;
 
 	pipec_parker parker; /* every blocking call of this stage */
 	_Atomic bool cancelled;

@@ -349,23 +349,28 @@ void pipec_run_deadlocked(pipec_run *run)
 {
 	if (!set_cause(run, CAUSE_DEADLOCK))
 		return;
-	/* Every stage is parked: what each waits for stays put while this
-	 * reads it (they wake only from the cancel below). */
-	size_t len = 1;
-	for (pipec_stage *s = run->stages; s; s = s->next)
-		if (!atomic_load(&s->finished) && s->wait_chan)
-			len += strlen(s->name) + strlen(s->wait_chan->name) +
-			       strlen(s->wait_what) + 40;
-	char *text = malloc(len), *p = text;
-	if (text) {
-		*p = '\0';
-		for (pipec_stage *s = run->stages; s; s = s->next)
-			if (!atomic_load(&s->finished) && s->wait_chan)
-				p += sprintf(p,
-				             "stage '%s' waits %s channel "
-				             "'%s'\n",
-				             s->name, s->wait_what,
-				             s->wait_chan->name);
+	/* Every stage was parked; an outside cancel may wake them while
+	 * this reads, so each one's wait is read once, and the text grows
+	 * as it goes. */
+	char *text = NULL;
+	size_t len = 0;
+	for (pipec_stage *s = run->stages; s; s = s->next) {
+		const pipec_chan *ch = atomic_load_explicit(
+		        &s->wait_chan, memory_order_relaxed);
+		const char *what = atomic_load_explicit(&s->wait_what,
+		                                        memory_order_relaxed);
+		if (atomic_load(&s->finished) || !ch || !what)
+			continue;
+		int n = snprintf(NULL, 0, "stage '%s' waits %s channel '%s'\n",
+		                 s->name, what, ch->name);
+		char *t = n > 0 ? realloc(text, len + (size_t)n + 1) : NULL;
+		if (!t)
+			break;
+		text = t;
+		snprintf(text + len, (size_t)n + 1,
+		         "stage '%s' waits %s channel '%s'\n", s->name, what,
+		         ch->name);
+		len += (size_t)n;
 	}
 	run->blocked_text = text;
 	cancel_all(run);
