@@ -227,6 +227,7 @@ measure() {
 			echo "tag=compile:pipec:$n secs=$secs" >>"$raw"
 		done
 		if ((n < 10000)) || [[ $COMPILE_CC_10K == 1 ]]; then
+			# shellcheck disable=SC2086 # CC may carry flags
 			secs=$(seconds $CC -std=c11 -O2 -I"$here/../runtime" -c "$tmp/c$n.c" \
 				-o "$tmp/c$n.o")
 			echo "tag=compile:cc:$n secs=$secs" >>"$raw"
