@@ -40,8 +40,8 @@
 #   CHAIN_CAPS ["0 64"]           capacities (numbers only)
 #   CHAIN_RUST_N [1000]           chain_rs's stages (0: left out); 10,000
 #                                 threads take it minutes
-#   CHAIN_LIMIT_S [60|10]         pipec's chain is cut after this long
-#                                 (and still measured)
+#   CHAIN_LIMIT_S [30|10]         pipec's chain is cut after this long
+#                                 (and still measured, over that time)
 #   CHAIN_PEER_LIMIT_S [300|60]   a peer's chain is killed after this long
 #                                 (and pipec's, if its cut does not work)
 #   COMPILE_NS ["100 1000 10000"] compile-time rows: stages
@@ -81,7 +81,7 @@ set_knobs() {
 	CHAIN_M=${CHAIN_M:-$(dflt 10000 1000)}
 	CHAIN_CAPS=${CHAIN_CAPS:-"0 64"}
 	CHAIN_RUST_N=${CHAIN_RUST_N:-1000}
-	CHAIN_LIMIT_S=${CHAIN_LIMIT_S:-$(dflt 60 10)}
+	CHAIN_LIMIT_S=${CHAIN_LIMIT_S:-$(dflt 30 10)}
 	CHAIN_PEER_LIMIT_S=${CHAIN_PEER_LIMIT_S:-$(dflt 300 60)}
 	COMPILE_NS=${COMPILE_NS:-"100 1000 10000"}
 	COMPILE_CC_10K=${COMPILE_CC_10K:-$(dflt 1 0)}
