@@ -45,7 +45,7 @@
 #   CHAIN_PEER_LIMIT_S [300|60]   a peer's chain is killed after this long
 #                                 (and pipec's, if its cut does not work)
 #   COMPILE_NS ["100 1000 10000"] compile-time rows: stages
-#   COMPILE_CC_10K [1|0]          0: no cc row for 10,000 stages (~40 s)
+#   COMPILE_CC_10K [1|0]          0: no cc row for 10,000 stages (30-60 s)
 #   SAVE_RAW                      keep the raw results in this file
 set -euo pipefail
 
