@@ -178,7 +178,8 @@ help:
 	'                 valgrind (5 minutes or more)' \
 	'  test           every test suite of one variant (VARIANT=...)' \
 	'  test-valgrind  the suites that run under valgrind' \
-	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
+	'  bench          benchmarks, beside the Go and Rust peers (PEERS):' \
+	'                 one table (docs/performance.md)' \
 	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
 	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
 	'                 the vim files and bash completion (docs/install.md)' \
@@ -220,13 +221,18 @@ help:
 	'                 ldconfig; empty: not run)' \
 	'  PEERS          make bench: the folder of the Go and Rust peer' \
 	'                 programs (default ../shared/bench/peers)' \
+	'  QUICK=1        make bench: the quick run, about two minutes' \
+	'  CHAIN_N        make bench: stages of the chain benchmark (default' \
+	'                 10000; 1000 with QUICK=1)' \
 	'' \
 	'In the environment:' \
 	'  FUZZ_SEED, FUZZ_COUNT      test-fuzz: another set of mutations' \
 	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \
 	'  PIPEC_TEST_SLOW            the runtime tests: sizes, seed, time' \
 	'                             limits (tests/runtime/runtime-tests.mk)' \
-	'  RUNS, K, N, WS, CAPS, ...  make bench: see bench/run.sh' \
+	'  RUNS, K, N, WS, CAPS, MODES, LAT_RUNS, CHAIN_M, COMPILE_CC_10K, ...' \
+	'                             make bench: see bench/run.sh and' \
+	'                             docs/performance.md' \
 	'' \
 	'This build (CC=$(CC) VARIANT=$(VARIANT)) goes to $(O)/.'
 

@@ -1,149 +1,259 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# bench/run.sh - run the pipec benchmarks and their Go and Rust peers
-# side by side, interleaved (round-robin over configurations, so machine
-# noise spreads over all of them), and print markdown tables of medians.
+# bench/run.sh - runs pipec's benchmark programs and their Go and Rust
+# peers side by side, interleaved (round-robin over the configurations,
+# pipec and the peers of one configuration one after the other, so that
+# the machine's noise spreads over all of them), and prints ONE markdown
+# table: a row per measurement and scheduling mode, with pipec's value,
+# each peer's, how many times better pipec is, and whether the row meets
+# its target (bench/table.awk prints it). docs/performance.md says what
+# each row measures.
 #
-# Environment (defaults in brackets):
-#   BIN [build/bench]   the pipec benchmark programs
-#   PEERS               folder with seed.go, seed.rs, spsc.go, spsc.rs;
-#                       peers whose toolchain (go, rustc) is missing are
-#                       left out of the tables
-#   RUNS [3]            runs per configuration
-#   K [300000]          seed: values consumed; K_SLOW [30000] for CAP 0/1
-#   N [3000000]         spsc: messages; N_SLOW [100000] for CAP 0/1
-#   WS ["1 2 4"]  CAPS ["0 1 64 1024"]
-#   LAT_RUNS [10] LAT_K [1000]   cancel-latency table
+# usage: bench/run.sh                measure, then print the table
+#        bench/run.sh --report FILE  print the table of raw results kept
+#                                    before (SAVE_RAW=FILE)
+#
+# Environment, with its default [full run|QUICK=1 run]:
+#   QUICK [0]                     1: the quick run (about two minutes)
+#   BIN [build/bench]             seed, spsc, cancel, chain-$CHAIN_N/chain
+#   PEER_BIN [build/bench-peers]  the peers (seed_go, seed_rs, spsc_go, ...,
+#                                 cancel_go, cancel_rs); a peer not built
+#                                 is left out of the table ("-")
+#   PIPEC [build/pipec], CC [cc]  the compile-time rows
+#   MODES ["pool threads"]        pipec's scheduling modes, a row each
+#   TARGET_MODE [pool]            the mode whose rows the targets judge
+#                                 (the R13 bound is judged in every mode)
+#   RUNS [3|1]                    runs of each seed and ping configuration
+#   K [300000|100000]             seed: values consumed, or K_SLOW
+#                                 [30000|10000] at CAP 0 and 1 (not Go's)
+#   WS ["1 2 4"], CAPS ["0 1 64 1024 unbounded"]  seed configurations
+#   N [3000000|1000000]           ping: messages, or N_SLOW [100000|30000]
+#                                 at CAP 0 and 1 (not Go's)
+#   PING_CAPS ["0 1 1024"]
+#   LAT_RUNS [1000], LAT_K [100], LAT_W [2], LAT_CAP [64],
+#   LAT_SETTLE_US [1000]          cancel latency: runs (in one process),
+#                                 values before the stop, workers,
+#                                 capacity, the sink's wait before it
+#                                 returns (so that upstream blocks)
+#   CHAIN_N [10000|1000]          chain: stages (make builds that chain)
+#   CHAIN_M [10000|1000]          values sent through it
+#   CHAIN_CAPS ["0 64"]           capacities (numbers only)
+#   CHAIN_RUST_N [1000]           chain_rs's stages (0: left out); 10,000
+#                                 threads take it minutes
+#   CHAIN_LIMIT_S [30|10]         pipec's chain is cut after this long
+#                                 (and still measured, over that time)
+#   CHAIN_PEER_LIMIT_S [300|60]   a peer's chain is killed after this long
+#                                 (and pipec's, if its cut does not work)
+#   COMPILE_NS ["100 1000 10000"] compile-time rows: stages
+#   COMPILE_CC_10K [1|0]          0: no cc row for 10,000 stages (30-60 s)
+#   SAVE_RAW                      keep the raw results in this file
 set -euo pipefail
 
-BIN=${BIN:-build/bench}
-PEERS=${PEERS:-}
-RUNS=${RUNS:-3}
-K=${K:-300000}
-K_SLOW=${K_SLOW:-30000}
-N=${N:-3000000}
-N_SLOW=${N_SLOW:-100000}
-WS=${WS:-"1 2 4"}
-CAPS=${CAPS:-"0 1 64 1024"}
-LAT_RUNS=${LAT_RUNS:-10}
-LAT_K=${LAT_K:-1000}
+here=$(dirname "$0")
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/pipec-bench.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+# full QUICK: the default of a knob in the full run and in the quick run.
+dflt() { if [[ ${QUICK:-0} == 1 ]]; then echo "$2"; else echo "$1"; fi; }
 
-# The implementations: name and how to run its seed / spsc program.
-impls=(pipec)
-declare -A seed_cmd=([pipec]="$BIN/seed") spsc_cmd=([pipec]="$BIN/spsc")
-if [[ -n "$PEERS" && -d "$PEERS" ]]; then
-	PEERS=$(cd "$PEERS" && pwd)
-	if command -v rustc >/dev/null; then
-		rustc --edition 2021 -C opt-level=3 -o "$out/seed_rs" "$PEERS/seed.rs"
-		rustc --edition 2021 -C opt-level=3 -o "$out/spsc_rs" "$PEERS/spsc.rs"
-		impls+=(rust)
-		seed_cmd[rust]="$out/seed_rs" spsc_cmd[rust]="$out/spsc_rs"
-	fi
-	if command -v go >/dev/null; then
-		(cd "$out" && cp "$PEERS/seed.go" "$PEERS/spsc.go" . &&
-			GOCACHE="$out/gocache" go build -o seed_go seed.go &&
-			GOCACHE="$out/gocache" go build -o spsc_go spsc.go)
-		impls+=(go)
-		seed_cmd[go]="$out/seed_go" spsc_cmd[go]="$out/spsc_go"
-	fi
-else
-	echo "bench: no peer programs (PEERS=$PEERS): pipec alone" >&2
-fi
+# The knobs the table needs are kept with the raw results (the meta
+# line), so that --report prints the table of any raw file.
+KNOBS="QUICK MODES TARGET_MODE RUNS K K_SLOW WS CAPS N N_SLOW PING_CAPS
+LAT_RUNS LAT_K LAT_W LAT_CAP LAT_SETTLE_US CHAIN_N CHAIN_M CHAIN_CAPS
+CHAIN_RUST_N CHAIN_LIMIT_S CHAIN_PEER_LIMIT_S COMPILE_NS COMPILE_CC_10K"
 
-slow() { [[ $1 == 0 || $1 == 1 ]]; }
-# Go's goroutine hand-off does not pay for a thread wake-up: full counts.
-seed_k() { if [[ $1 != go ]] && slow "$2"; then echo "$K_SLOW"; else echo "$K"; fi; }
-spsc_n() { if [[ $1 != go ]] && slow "$2"; then echo "$N_SLOW"; else echo "$N"; fi; }
-has_unbounded() { [[ $1 != go ]]; }
+set_knobs() {
+	QUICK=${QUICK:-0}
+	MODES=${MODES:-"pool threads"}
+	TARGET_MODE=${TARGET_MODE:-pool}
+	RUNS=${RUNS:-$(dflt 3 1)}
+	K=${K:-$(dflt 300000 100000)}
+	K_SLOW=${K_SLOW:-$(dflt 30000 10000)}
+	WS=${WS:-"1 2 4"}
+	CAPS=${CAPS:-"0 1 64 1024 unbounded"}
+	N=${N:-$(dflt 3000000 1000000)}
+	N_SLOW=${N_SLOW:-$(dflt 100000 30000)}
+	PING_CAPS=${PING_CAPS:-"0 1 1024"}
+	LAT_RUNS=${LAT_RUNS:-1000}
+	LAT_K=${LAT_K:-100}
+	LAT_W=${LAT_W:-2}
+	LAT_CAP=${LAT_CAP:-64}
+	LAT_SETTLE_US=${LAT_SETTLE_US:-1000}
+	CHAIN_N=${CHAIN_N:-$(dflt 10000 1000)}
+	CHAIN_M=${CHAIN_M:-$(dflt 10000 1000)}
+	CHAIN_CAPS=${CHAIN_CAPS:-"0 64"}
+	CHAIN_RUST_N=${CHAIN_RUST_N:-1000}
+	CHAIN_LIMIT_S=${CHAIN_LIMIT_S:-$(dflt 30 10)}
+	CHAIN_PEER_LIMIT_S=${CHAIN_PEER_LIMIT_S:-$(dflt 300 60)}
+	COMPILE_NS=${COMPILE_NS:-"100 1000 10000"}
+	COMPILE_CC_10K=${COMPILE_CC_10K:-$(dflt 1 0)}
+}
 
-# record TAG CMD... : appends "tag=TAG <output>" to the raw results
+# ---------------------------------------------------------------------
+# Measuring. The raw results: a line per program run, "tag=TAG <the
+# program's key=value line>", TAG naming the benchmark, the column
+# (pipec-MODE, go or rust) and the configuration (seed:pipec-pool:2:64);
+# "# " lines describe the run; the meta line holds the knobs. table.awk
+# reads them.
+
+# Columns: pipec in each mode, then the peers.
+columns() { for m in $MODES; do echo "pipec-$m"; done; echo go; echo rust; }
+
+# available COLUMN PROGRAM: that column's program was built
+available() {
+	case $1 in
+	pipec-*) [[ -x $BIN/$2 ]] ;;
+	go) [[ -x $PEER_BIN/${2}_go ]] ;;
+	rust) [[ -x $PEER_BIN/${2}_rs ]] ;;
+	esac
+}
+# Go's channels have no unbounded capacity.
+supports() { [[ $1 != go || $2 != unbounded ]]; }
+
+# invoke COLUMN PROGRAM ARGS...: pipec's programs take the mode last
+invoke() {
+	local col=$1 prog=$2
+	shift 2
+	case $col in
+	pipec-*) "$BIN/$prog" "$@" "${col#pipec-}" ;;
+	go) "$PEER_BIN/${prog}_go" "$@" ;;
+	rust) "$PEER_BIN/${prog}_rs" "$@" ;;
+	esac
+}
+
+# record TAG CMD...: runs CMD, appends "tag=TAG <its line>"
 record() {
 	local tag=$1 line
 	shift
 	line=$("$@") || { echo "bench: failed: $*" >&2; exit 1; }
-	echo "tag=$tag $line" >> "$out/raw"
+	echo "tag=$tag $line" >>"$raw"
 }
-# values KEY TAG : the KEY= values of every run tagged TAG
-values() { grep "^tag=$2 " "$out/raw" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-# median KEY TAG
-median() { values "$1" "$2" | sort -g | awk '{v[NR]=$1} END {
-	if (!NR) { print "-"; exit } print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2 }'; }
-maxof() { values "$1" "$2" | sort -g | tail -n 1; }
-human() { awk -v x="$1" 'BEGIN { if (x == "-" || x == "") print "-";
-	else if (x >= 1e6) printf "%.2fM", x / 1e6; else if (x >= 1e3) printf "%.1fk", x / 1e3;
-	else printf "%.1f", x }'; }
+# record_limited TAG SECONDS CMD...: record, or timeout=SECONDS if killed
+record_limited() {
+	local tag=$1 limit=$2 line st=0
+	shift 2
+	line=$(timeout "$limit" "$@") || st=$?
+	case $st in
+	0) echo "tag=$tag $line" >>"$raw" ;;
+	124) echo "tag=$tag timeout=$limit" >>"$raw" ;;
+	*) echo "bench: failed: $*" >&2; exit 1 ;;
+	esac
+}
 
-touch "$out/raw"
-for ((r = 1; r <= RUNS; r++)); do
-	echo "bench: round $r of $RUNS" >&2
-	for impl in "${impls[@]}"; do
+# Go's goroutine hand-off pays no thread wake-up: full counts for it.
+slow() { [[ $1 != go && ($2 == 0 || $2 == 1) ]]; }
+seed_k() { if slow "$1" "$2"; then echo "$K_SLOW"; else echo "$K"; fi; }
+ping_n() { if slow "$1" "$2"; then echo "$N_SLOW"; else echo "$N"; fi; }
+
+# seconds CMD...: how long CMD took, in seconds
+seconds() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" >/dev/null || { echo "bench: failed: $*" >&2; exit 1; }
+	t1=$(date +%s%N)
+	awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f", ns / 1e9 }'
+}
+
+progress() { echo "bench: $*" >&2; }
+
+measure() {
+	local r w c col pos n secs
+	{
+		echo "tag=meta$(for v in $KNOBS; do printf ' %s=%s' "$v" "${!v// /,}"; done)"
+		echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -srm); $(nproc) CPUs:" \
+			"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+		echo "# $(go version 2>/dev/null || echo 'no go'); $(rustc --version 2>/dev/null ||
+			echo 'no rustc'); $($CC --version | head -n 1)"
+		echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	} >"$raw"
+	local cols
+	mapfile -t cols < <(columns)
+
+	for ((r = 1; r <= RUNS; r++)); do
+		progress "round $r of $RUNS: seed pipeline, ping"
 		for w in $WS; do
-			for c in $CAPS unbounded; do
-				[[ $c == unbounded ]] && ! has_unbounded "$impl" && continue
-				record "seed-$impl-$w-$c" ${seed_cmd[$impl]} "$(seed_k "$impl" "$c")" "$w" "$c"
+			for c in $CAPS; do
+				for col in "${cols[@]}"; do
+					available "$col" seed && supports "$col" "$c" || continue
+					record "seed:$col:$w:$c" invoke "$col" seed "$(seed_k "$col" "$c")" "$w" "$c"
+				done
 			done
 		done
-		for c in 0 1 1024 unbounded; do
-			[[ $c == unbounded ]] && ! has_unbounded "$impl" && continue
-			record "spsc-$impl-$c" ${spsc_cmd[$impl]} "$(spsc_n "$impl" "$c")" "$c"
+		for c in $PING_CAPS; do
+			for col in "${cols[@]}"; do
+				available "$col" spsc && supports "$col" "$c" || continue
+				record "ping:$col:$c" invoke "$col" spsc "$(ping_n "$col" "$c")" "$c"
+			done
 		done
 	done
-done
-for ((r = 1; r <= LAT_RUNS; r++)); do
-	for impl in "${impls[@]}"; do
-		for c in $CAPS; do
-			record "lat-$impl-$c" ${seed_cmd[$impl]} "$LAT_K" 2 "$c"
-		done
-	done
-done
 
-echo "## pipec benchmarks"
-echo
-echo "$(date -u +%Y-%m-%d) $(uname -srm), $(nproc) CPUs," \
-	"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); median of $RUNS runs"
-echo
-echo "### Seed pipeline: gen -> W x square -> merge -> sink (values/s)"
-echo
-printf "| W | CAP |"; for impl in "${impls[@]}"; do printf " %s |" "$impl"; done; echo
-printf "|---|---|"; for _ in "${impls[@]}"; do printf -- "---|"; done; echo
-for w in $WS; do
-	for c in $CAPS unbounded; do
-		printf "| %s | %s |" "$w" "$c"
-		for impl in "${impls[@]}"; do
-			printf " %s |" "$(human "$(median thr_per_s "seed-$impl-$w-$c")")"
+	progress "cancel latency, $LAT_RUNS runs in each process"
+	for pos in send recv; do
+		for col in "${cols[@]}"; do
+			available "$col" cancel && supports "$col" "$LAT_CAP" || continue
+			record "cancel:$col:$pos" invoke "$col" cancel "$LAT_RUNS" "$LAT_K" \
+				"$LAT_W" "$LAT_CAP" "$pos" "$LAT_SETTLE_US"
 		done
-		echo
 	done
-done
-echo
-echo "### One producer, one consumer, one channel (messages/s)"
-echo
-printf "| CAP |"; for impl in "${impls[@]}"; do printf " %s |" "$impl"; done; echo
-printf "|---|"; for _ in "${impls[@]}"; do printf -- "---|"; done; echo
-for c in 0 1 1024 unbounded; do
-	printf "| %s |" "$c"
-	for impl in "${impls[@]}"; do
-		printf " %s |" "$(human "$(median msgs_per_s "spsc-$impl-$c")")"
+
+	progress "chain of $CHAIN_N stages, $CHAIN_M values"
+	for c in $CHAIN_CAPS; do
+		for col in "${cols[@]}"; do
+			case $col in
+			pipec-*)
+				# Cut by its own deadline; killed only if it hangs.
+				[[ -x $BIN/chain-$CHAIN_N/chain ]] || continue
+				record_limited "chain:$col:$c" "$CHAIN_PEER_LIMIT_S" \
+					"$BIN/chain-$CHAIN_N/chain" "$CHAIN_M" "$c" "$CHAIN_LIMIT_S" \
+					"${col#pipec-}"
+				;;
+			go)
+				available go chain || continue
+				record_limited "chain:go:$c" "$CHAIN_PEER_LIMIT_S" \
+					"$PEER_BIN/chain_go" "$CHAIN_N" "$CHAIN_M" "$c"
+				;;
+			rust)
+				available rust chain && ((CHAIN_RUST_N > 0)) || continue
+				record_limited "chain:rust:$c" "$CHAIN_PEER_LIMIT_S" \
+					"$PEER_BIN/chain_rs" "$CHAIN_RUST_N" "$CHAIN_M" "$c"
+				;;
+			esac
+		done
 	done
-	echo
-done
-echo
-echo "### Cancellation: sink stops after $LAT_K values, W=2 ($LAT_RUNS runs)"
-echo
-echo "cancel = from the sink's decision to stop until every stage is joined;"
-echo "wasted = values generated but never consumed (R13)."
-echo
-printf "| CAP |"; for impl in "${impls[@]}"; do printf " %s cancel us (max) | %s wasted (max) |" "$impl" "$impl"; done; echo
-printf "|---|"; for _ in "${impls[@]}"; do printf -- "---|---|"; done; echo
-for c in $CAPS; do
-	printf "| %s |" "$c"
-	for impl in "${impls[@]}"; do
-		t="lat-$impl-$c"
-		printf " %s (%s) | %s (%s) |" "$(human "$(median cancel_us "$t")")" \
-			"$(human "$(maxof cancel_us "$t")")" "$(median wasted "$t")" "$(maxof wasted "$t")"
+
+	progress "compile times"
+	for n in $COMPILE_NS; do
+		"$here/chain-pipe.sh" "$n" >"$tmp/c$n.pipe"
+		for ((r = 1; r <= RUNS; r++)); do
+			secs=$(seconds "$PIPEC" -o "$tmp/c$n.c" -H "$tmp/c$n.h" "$tmp/c$n.pipe")
+			echo "tag=compile:pipec:$n secs=$secs" >>"$raw"
+		done
+		if ((n < 10000)) || [[ $COMPILE_CC_10K == 1 ]]; then
+			# shellcheck disable=SC2086 # CC may carry flags
+			secs=$(seconds $CC -std=c11 -O2 -I"$here/../runtime" -c "$tmp/c$n.c" \
+				-o "$tmp/c$n.o")
+			echo "tag=compile:cc:$n secs=$secs" >>"$raw"
+		else
+			echo "tag=compile:cc:$n skipped=COMPILE_CC_10K" >>"$raw"
+		fi
 	done
-	echo
-done
+	echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
+}
+
+if [[ ${1:-} == --report ]]; then
+	exec awk -f "$here/table.awk" "${2:?usage: $0 --report FILE}"
+fi
+[[ $# -eq 0 ]] || { echo "usage: $0 [--report FILE]" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pipec-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+set_knobs
+BIN=${BIN:-build/bench}
+PEER_BIN=${PEER_BIN:-build/bench-peers}
+PIPEC=${PIPEC:-build/pipec}
+CC=${CC:-cc}
+if [[ -n ${PEERS:-} && ! -d $PEERS ]]; then
+	echo "bench: no peer programs in PEERS=$PEERS: their rows show '-'" >&2
+fi
+raw=${SAVE_RAW:-$tmp/raw}
+measure
+awk -f "$here/table.awk" "$raw"

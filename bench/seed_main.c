@@ -5,21 +5,27 @@
  * and prints one key=value line in the format of the Go and Rust peer
  * programs, so that bench/run.sh can put them side by side.
  *
- * usage: seed K W CAP|unbounded
+ * usage: seed K W CAP|unbounded [pool|threads|default]
+ * (the scheduling mode, bench/sched.h; default when left out)
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sched.h"
 #include "seed.h"
 
 seed_result seed_out;
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s K W CAP|unbounded\n", argv[0]);
+	const char *sched = argc > 4 ? argv[4] : "default";
+	pipec_sched mode;
+	if ((argc != 4 && argc != 5) || !bench_sched(sched, &mode)) {
+		fprintf(stderr,
+		        "usage: %s K W CAP|unbounded [pool|threads|default]\n",
+		        argv[0]);
 		return 2;
 	}
 	seed_params params;
@@ -34,6 +40,7 @@ int main(int argc, char **argv)
 	seed_pipeline *pl;
 	if (seed_new(&params, &pl) != PIPEC_OK)
 		return 2;
+	pipec_run_set_sched(pl->run, mode, 0);
 	pipec_status st = pipec_run_exec(pl->run);
 	pipec_time t_end = pipec_now();
 
@@ -44,10 +51,10 @@ int main(int argc, char **argv)
 		return 1;
 
 	double run_s = (double)(seed_out.stop - t0) / 1e9;
-	printf("impl=pipec K=%ld W=%d CAP=%s consumed=%" PRIu64
+	printf("impl=pipec sched=%s K=%ld W=%d CAP=%s consumed=%" PRIu64
 	       " wall_s=%.6f consume_s=%.6f thr_per_s=%.0f generated=%" PRIu64
 	       " wasted=%" PRIu64 " cancel_us=%.1f sink=%" PRIu64 "\n",
-	       params.k, params.workers, argv[3], seed_out.consumed,
+	       sched, params.k, params.workers, argv[3], seed_out.consumed,
 	       (double)(t_end - t0) / 1e9, run_s,
 	       (double)seed_out.consumed / run_s, gen.sent,
 	       gen.sent - seed_out.consumed,
