@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "cancel.h"
-#include "sched.h"
+#include "mode.h"
 
 cancel_result cancel_out;
 

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "chain.h"
-#include "sched.h"
+#include "mode.h"
 
 /* This process's peak resident memory in KiB (VmHWM), or -1. */
 static long peak_rss_kib(void)

@@ -6,14 +6,14 @@
  * programs, so that bench/run.sh can put them side by side.
  *
  * usage: seed K W CAP|unbounded [pool|threads|default]
- * (the scheduling mode, bench/sched.h; default when left out)
+ * (the scheduling mode, bench/mode.h; default when left out)
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched.h"
+#include "mode.h"
 #include "seed.h"
 
 seed_result seed_out;

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "pipec.h"
-#include "sched.h"
+#include "mode.h"
 
 typedef struct ping {
 	pipec_tx *tx;

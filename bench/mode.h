@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sched.h - the scheduling mode argument every benchmark driver takes
+ * mode.h - the scheduling mode argument every benchmark driver takes
  * (seed, spsc, cancel, chain), so that bench/run.sh can measure each
  * program in each mode of the runtime.
  *
@@ -9,8 +9,8 @@
  *   default   PIPEC_SCHED_DEFAULT: the environment decides (PIPEC_SCHED,
  *             PIPEC_WORKERS)
  */
-#ifndef BENCH_SCHED_H
-#define BENCH_SCHED_H
+#ifndef BENCH_MODE_H
+#define BENCH_MODE_H
 
 #include <stdbool.h>
 #include <string.h>
@@ -31,4 +31,4 @@ static inline bool bench_sched(const char *name, pipec_sched *mode)
 	return true;
 }
 
-#endif /* BENCH_SCHED_H */
+#endif /* BENCH_MODE_H */
