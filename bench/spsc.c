@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipec.h"
 #include "mode.h"
+#include "pipec.h"
 
 typedef struct ping {
 	pipec_tx *tx;
