@@ -178,7 +178,7 @@ END {
 	print ""
 	for (i = 1; i <= nnotes; i++)
 		print "- " notes[i]
-	printf "- seed: K = %s values (K_SLOW = %s at CAP 0 and 1, but for Go), " \
+	printf "- seed: K = %s values (K_SLOW = %s at CAP 0 and 1 for Rust and pipec threads), " \
 	       "median of %s runs; ping: N = %s messages (N_SLOW = %s), median " \
 	       "of %s runs; cancel: %s runs in one process, K = %s, settle %s " \
 	       "µs; chain: %s values, one run, pipec's cut at %s s\n",

@@ -67,7 +67,7 @@ static size_t page_size(void)
 	return page;
 }
 
-bool fiber_stack_new(fiber_stack *st, size_t size)
+bool pipec_fiber_stack_new(fiber_stack *st, size_t size)
 {
 	size_t page = page_size();
 	size = (size + page - 1) / page * page;
@@ -92,7 +92,7 @@ bool fiber_stack_new(fiber_stack *st, size_t size)
 	return true;
 }
 
-void fiber_stack_free(fiber_stack *st)
+void pipec_fiber_stack_free(fiber_stack *st)
 {
 	if (!st->map)
 		return;
@@ -103,28 +103,29 @@ void fiber_stack_free(fiber_stack *st)
 	st->map = NULL;
 }
 
-void *fiber_stack_lo(const fiber_stack *st)
+void *pipec_fiber_stack_lo(const fiber_stack *st)
 {
 	return (char *)st->map + page_size();
 }
 
-size_t fiber_stack_size(const fiber_stack *st)
+size_t pipec_fiber_stack_size(const fiber_stack *st)
 {
 	return st->map_len - page_size();
 }
 
-fiber_ctx fiber_make(fiber_stack *st, fiber_fn fn)
+fiber_ctx pipec_fiber_make(fiber_stack *st, fiber_fn fn)
 {
-	size_t size = fiber_stack_size(st);
-	return pipec_make_fcontext((char *)fiber_stack_lo(st) + size, size, fn);
+	size_t size = pipec_fiber_stack_size(st);
+	return pipec_make_fcontext((char *)pipec_fiber_stack_lo(st) + size,
+	                           size, fn);
 }
 
 /* ---- sanitizers ---- */
 
-void fiber_san_init(fiber_san *san, const fiber_stack *st)
+void pipec_fiber_san_init(fiber_san *san, const fiber_stack *st)
 {
-	san->stack_lo = fiber_stack_lo(st);
-	san->size = fiber_stack_size(st);
+	san->stack_lo = pipec_fiber_stack_lo(st);
+	san->size = pipec_fiber_stack_size(st);
 	san->asan_fake = NULL;
 	san->tsan = NULL;
 #ifdef FIBER_TSAN
@@ -132,7 +133,7 @@ void fiber_san_init(fiber_san *san, const fiber_stack *st)
 #endif
 }
 
-void fiber_san_thread(fiber_san *san)
+void pipec_fiber_san_thread(fiber_san *san)
 {
 	/* The bounds of a thread's own stack are learnt at the first switch
 	 * away from it (fiber_started). */
@@ -145,7 +146,7 @@ void fiber_san_thread(fiber_san *san)
 #endif
 }
 
-void fiber_san_fini(fiber_san *san)
+void pipec_fiber_san_fini(fiber_san *san)
 {
 #ifdef FIBER_TSAN
 	if (san->tsan)
@@ -154,7 +155,7 @@ void fiber_san_fini(fiber_san *san)
 	san->tsan = NULL;
 }
 
-void fiber_started(fiber_san *self, fiber_san *from)
+void pipec_fiber_started(fiber_san *self, fiber_san *from)
 {
 	(void)self;
 	(void)from;
@@ -167,8 +168,8 @@ void fiber_started(fiber_san *self, fiber_san *from)
 #endif
 }
 
-void *fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to, void *data,
-                   fiber_ctx *back, bool final)
+void *pipec_fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to,
+                         void *data, fiber_ctx *back, bool final)
 {
 	(void)from;
 	(void)to_san;

@@ -12,7 +12,7 @@
  * swapcontext, which makes a system call to save the signal mask
  * (docs/runtime.md).
  *
- * Every switch goes through fiber_switch(), which tells the sanitizers
+ * Every switch goes through pipec_fiber_switch(), which tells the sanitizers
  * (ASan's and TSan's fiber interfaces) which stack runs; every stack is
  * registered with valgrind. Stacks are mmap'd with a guard page below
  * them: memory is touched only as deep as the stage goes, and an overflow
@@ -46,11 +46,11 @@ typedef struct fiber_san {
 
 /* Maps a stack of size usable bytes (rounded up to pages) with a guard
  * page below it. False if out of memory. */
-bool fiber_stack_new(fiber_stack *st, size_t size);
-void fiber_stack_free(fiber_stack *st);
+bool pipec_fiber_stack_new(fiber_stack *st, size_t size);
+void pipec_fiber_stack_free(fiber_stack *st);
 /* The usable part of a stack. */
-void *fiber_stack_lo(const fiber_stack *st);
-size_t fiber_stack_size(const fiber_stack *st);
+void *pipec_fiber_stack_lo(const fiber_stack *st);
+size_t pipec_fiber_stack_size(const fiber_stack *st);
 
 /* What a jump hands over: the context that jumped, and its data. The
  * layout is fcontext's transfer_t (two pointers, returned in registers). */
@@ -61,16 +61,16 @@ typedef struct fiber_transfer {
 
 /* A context that, when first jumped to, calls fn with the jump's
  * transfer. fn must never return: its last act is a final
- * fiber_switch(). */
+ * pipec_fiber_switch(). */
 typedef void (*fiber_fn)(fiber_transfer t);
-fiber_ctx fiber_make(fiber_stack *st, fiber_fn fn);
+fiber_ctx pipec_fiber_make(fiber_stack *st, fiber_fn fn);
 
 /* The sanitizer records: of a fiber's stack, and of the calling thread
  * (call on the thread, before its first switch). Free a fiber's with
  * fiber_san_fini once it will never run again. */
-void fiber_san_init(fiber_san *san, const fiber_stack *st);
-void fiber_san_thread(fiber_san *san);
-void fiber_san_fini(fiber_san *san);
+void pipec_fiber_san_init(fiber_san *san, const fiber_stack *st);
+void pipec_fiber_san_thread(fiber_san *san);
+void pipec_fiber_san_fini(fiber_san *san);
 
 /*
  * Switches from the running context (whose record is from) to to (record
@@ -78,12 +78,12 @@ void fiber_san_fini(fiber_san *san);
  * context that did in *back and its data as the result. final: from will
  * never run again (its fake stack can go).
  */
-void *fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to, void *data,
-                   fiber_ctx *back, bool final);
+void *pipec_fiber_switch(fiber_san *from, fiber_san *to_san, fiber_ctx to,
+                         void *data, fiber_ctx *back, bool final);
 
 /* Called once on a fiber's stack, first thing, with the record of the
  * context that jumped to it. */
-void fiber_started(fiber_san *self, fiber_san *from);
+void pipec_fiber_started(fiber_san *self, fiber_san *from);
 
 #pragma GCC visibility pop
 

@@ -532,8 +532,8 @@ static void run_fiber(worker *w, struct pipec_fiber *f)
 	f->resumes++;
 	atomic_store(&f->state, F_RUNNING);
 	atomic_fetch_add_explicit(&w->switches, 1, memory_order_relaxed);
-	intptr_t why = (intptr_t)fiber_switch(&w->san, &f->san, f->ctx, w,
-	                                      &f->ctx, false);
+	intptr_t why = (intptr_t)pipec_fiber_switch(&w->san, &f->san, f->ctx, w,
+	                                            &f->ctx, false);
 	w->current = NULL;
 	if (why == WHY_PARK) {
 		parked(w, f);
@@ -557,12 +557,12 @@ static void fiber_entry(fiber_transfer t)
 	worker *w = t.data;
 	w->sched_ctx = t.from;
 	struct pipec_fiber *f = w->current;
-	fiber_started(&f->san, &w->san);
+	pipec_fiber_started(&f->san, &w->san);
 	pipec_stage_body(f->stage);
 	/* The worker running us now (we may have moved). */
 	w = f->worker;
-	fiber_switch(&f->san, &w->san, w->sched_ctx, (void *)(intptr_t)WHY_DONE,
-	             NULL, true);
+	pipec_fiber_switch(&f->san, &w->san, w->sched_ctx,
+	                   (void *)(intptr_t)WHY_DONE, NULL, true);
 	abort(); /* a finished fiber is never resumed */
 }
 
@@ -597,8 +597,8 @@ bool pipec_fiber_park(struct pipec_fiber *f, pipec_parker *p, uint32_t token,
 
 	worker *w = f->worker;
 	fiber_ctx back;
-	w = fiber_switch(&f->san, &w->san, w->sched_ctx,
-	                 (void *)(intptr_t)WHY_PARK, &back, false);
+	w = pipec_fiber_switch(&f->san, &w->san, w->sched_ctx,
+	                       (void *)(intptr_t)WHY_PARK, &back, false);
 	w->sched_ctx = back;
 
 	if (timed && f->heap_index != SIZE_MAX) {
@@ -649,8 +649,8 @@ void pipec_fiber_tick(struct pipec_fiber *f)
 		return;
 	worker *w = f->worker;
 	fiber_ctx back;
-	w = fiber_switch(&f->san, &w->san, w->sched_ctx,
-	                 (void *)(intptr_t)WHY_YIELD, &back, false);
+	w = pipec_fiber_switch(&f->san, &w->san, w->sched_ctx,
+	                       (void *)(intptr_t)WHY_YIELD, &back, false);
 	w->sched_ctx = back;
 }
 
@@ -707,7 +707,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 	if (f) {
 		char *lo = f->stack.map;
 		char *addr = si->si_addr;
-		char *usable = fiber_stack_lo(&f->stack);
+		char *usable = pipec_fiber_stack_lo(&f->stack);
 		if (addr >= lo - 65536 && addr < usable) {
 			char msg[512], *p = msg, *end = msg + sizeof(msg) - 1;
 			pipec_run *run = f->stage->run;
@@ -715,7 +715,8 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 			put(&p, end, ": stage '");
 			put(&p, end, f->stage->name);
 			put(&p, end, "' overflowed its stack of ");
-			put_num(&p, end, fiber_stack_size(&f->stack) / 1024);
+			put_num(&p, end,
+			        pipec_fiber_stack_size(&f->stack) / 1024);
 			put(&p, end,
 			    " KiB: give it a bigger one with "
 			    "stack(SIZE) in the .pipe file\n");
@@ -759,7 +760,7 @@ static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	tls_worker = w;
-	fiber_san_thread(&w->san);
+	pipec_fiber_san_thread(&w->san);
 	stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE};
 	if (w->altstack)
 		sigaltstack(&ss, NULL);
@@ -790,8 +791,8 @@ static unsigned cpus(void)
 static void pool_release(pool *pl)
 {
 	for (size_t i = 0; i < pl->nfibers; i++) {
-		fiber_san_fini(&pl->fibers[i].san);
-		fiber_stack_free(&pl->fibers[i].stack);
+		pipec_fiber_san_fini(&pl->fibers[i].san);
+		pipec_fiber_stack_free(&pl->fibers[i].stack);
 	}
 	for (unsigned i = 0; i < pl->nworkers; i++) {
 		free(pl->workers[i].q.ring);
@@ -859,16 +860,16 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 		f->stage = s;
 		f->pool = pl;
 		f->heap_index = SIZE_MAX;
-		if (!fiber_stack_new(&f->stack,
-		                     s->stack_size ? s->stack_size
-		                                   : PIPEC_STACK_DEFAULT)) {
+		if (!pipec_fiber_stack_new(
+		            &f->stack, s->stack_size ? s->stack_size
+		                                     : PIPEC_STACK_DEFAULT)) {
 			pl->nfibers--;
 			f->stage = NULL;
 			pool_release(pl);
 			return NULL;
 		}
-		fiber_san_init(&f->san, &f->stack);
-		f->ctx = fiber_make(&f->stack, fiber_entry);
+		pipec_fiber_san_init(&f->san, &f->stack);
+		f->ctx = pipec_fiber_make(&f->stack, fiber_entry);
 		atomic_init(&f->state, F_RUNNABLE);
 	}
 	return pl;
