@@ -82,7 +82,7 @@ GOALS := $(or $(MAKECMDGOALS),all)
 NO_BUILD_GOALS := clean help format format-check uninstall
 DEPS := $(strip \
 	$(if $(filter-out $(NO_BUILD_GOALS),$(GOALS)),build) \
-	$(if $(filter check test test-% valgrind-%,$(GOALS)),check) \
+	$(if $(filter check test test-% valgrind-% stress,$(GOALS)),check) \
 	$(if $(filter bench,$(GOALS)),bench) \
 	$(if $(filter format format-check,$(GOALS)),format))
 ifneq ($(DEPS),)
@@ -180,6 +180,8 @@ help:
 	'  test-valgrind  the suites that run under valgrind' \
 	'  bench          benchmarks, beside the Go and Rust peers (PEERS):' \
 	'                 one table (docs/performance.md)' \
+	'  stress         random pipelines with fresh seeds in both scheduling' \
+	'                 modes for STRESS_SECONDS (60; VARIANT=tsan, asan)' \
 	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
 	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
 	'                 the vim files and bash completion (docs/install.md)' \

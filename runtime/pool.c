@@ -639,6 +639,10 @@ static bool others_runnable(pool *pl, const worker *self)
 void pipec_fiber_tick(struct pipec_fiber *f)
 {
 	pipec_time now = pipec_now();
+	/* Timers are fired by workers looking for work; with every worker
+	 * busy, the ticks fire them (a stage parked until a deadline would
+	 * otherwise wait for a worker to go idle). */
+	fire_timers(f->pool);
 	if (f->slice_resumes != f->resumes) {
 		f->slice_resumes = f->resumes;
 		f->slice_start = now;

@@ -57,6 +57,13 @@ test-runtime: $(RT_TEST_BINS)
 	$(Q)$(RT_TEST_ENV) PIPEC_SCHED=threads tests/runtime/run.sh \
 		'$@ (threads)' $(RT_TEST_BINS)
 
+# Longer stress than test-runtime's fixed seeds: fresh seeds in both
+# scheduling modes for STRESS_SECONDS (make stress VARIANT=tsan ...).
+STRESS_SECONDS ?= 60
+.PHONY: stress
+stress: $(RT_TEST_DIR)/test_stress
+	$(Q)tests/runtime/stress.sh $< $(STRESS_SECONDS)
+
 # Symbol hygiene: the library defines pipec_ names only, and the shared
 # library exports only those of pipec.h. The checker must also catch a
 # stray name: it is run on an archive holding one, and must fail.

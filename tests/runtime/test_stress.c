@@ -3,8 +3,11 @@
  * test_stress.c - seeded random pipelines: chains, fan-in and fan-out of
  * 2 to 6 layers of replicated stages, random capacities (rendezvous, 1,
  * small, unbounded), layers split over two channels read with select,
- * stages that return early, drop an output early or fail, runs cancelled
- * at random times or given a deadline.
+ * stages that return early, drop an output early or fail, stages that
+ * pause in pipec_wait_fd on a pipe nobody writes (until a time-out or
+ * their cancellation), runs cancelled at random times or given a
+ * deadline. test-runtime runs them with a coroutine per stage and with a
+ * thread per stage; `make stress` runs fresh seeds for a while.
  *
  * Every run must terminate (the watchdog names the seed and graph of one
  * that hangs), return a status that matches what happened, keep its
@@ -27,6 +30,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "rt_test.h"
 
@@ -69,12 +74,15 @@ typedef struct inst {
 	struct graph *g;
 	int layer, index, id;
 	enum role role;
-	unsigned limit; /* for ROLE_EARLY, ROLE_FAIL, ROLE_DROP */
-	bool endless;   /* a source that never stops by itself */
-	bool demand;    /* a source that waits for demand before each */
-	unsigned n;     /* a finite source's messages */
-	unsigned k;     /* a sink stops after k (0: drains) */
-	int code;       /* ROLE_FAIL's code */
+	unsigned limit;  /* for ROLE_EARLY, ROLE_FAIL, ROLE_DROP */
+	bool endless;    /* a source that never stops by itself */
+	bool demand;     /* a source that waits for demand before each */
+	unsigned n;      /* a finite source's messages */
+	unsigned k;      /* a sink stops after k (0: drains) */
+	int code;        /* ROLE_FAIL's code */
+	int nap_at;      /* a middle stage waits on g->idle[0] before its
+	                    nap_at-th message (-1: never) */
+	unsigned nap_us; /* for that long (0: until cancelled) */
 	char name[32];
 	pipec_tx *tx[2];
 	pipec_rx *rx[2];
@@ -97,6 +105,7 @@ typedef struct graph {
 	unsigned cancel_us;
 	bool deadline; /* a run deadline deadline_ms from the start */
 	unsigned deadline_ms;
+	int idle[2]; /* a pipe nobody writes, for the naps */
 	pipec_run *run;
 } graph;
 
@@ -161,6 +170,21 @@ static int act(pipec_stage *self, inst *in, unsigned done)
 	}
 }
 
+/* Waits on the pipe nobody writes: false if the stage was cancelled
+ * meanwhile (it then returns), true once the nap's time is up. */
+static bool nap(pipec_stage *self, inst *in)
+{
+	pipec_time until =
+	        in->nap_us ? pipec_now() + in->nap_us * 1000LL : PIPEC_FOREVER;
+	pipec_status st = pipec_wait_fd(self, in->g->idle[0], POLLIN, until);
+
+	if (st == PIPEC_CANCELLED)
+		return false;
+	if (st != PIPEC_TIMEDOUT || in->nap_us == 0)
+		in->bad = true;
+	return true;
+}
+
 static int body_source(pipec_stage *self, void *arg)
 {
 	inst *in = arg;
@@ -202,6 +226,10 @@ static int body_middle(pipec_stage *self, void *arg)
 		if ((r = act(self, in, in->got)) >= 0) {
 			tmsg_free(&m);
 			return r;
+		}
+		if ((int)in->got == in->nap_at && !nap(self, in)) {
+			tmsg_free(&m);
+			return 0;
 		}
 		in->got++;
 		if (give(in, &m) != PIPEC_OK)
@@ -283,6 +311,11 @@ static void graph_draw(graph *g, uint64_t *rng)
 				in->role = ROLE_FORWARD;
 			}
 			in->limit = rng_below(rng, 40);
+			in->nap_at = -1;
+			if (l > 0 && l + 1 < g->nlayers && rng_chance(rng, 4)) {
+				in->nap_at = (int)rng_below(rng, 20);
+				in->nap_us = rng_below(rng, 2000);
+			}
 			if (l == 0) {
 				in->endless = rng_chance(rng, 3);
 				in->demand = rng_chance(rng, 4);
@@ -307,6 +340,13 @@ static void graph_draw(graph *g, uint64_t *rng)
 	 * input). */
 	if (endless && !sinks_stop && !g->cancel && !g->deadline && !src_fails)
 		g->cancel = true;
+	/* A nap until cancelled needs a cancel that comes. */
+	for (int l = 0; l < g->nlayers; l++)
+		for (int r = 0; r < g->replicas[l]; r++)
+			if (g->insts[l][r].nap_at >= 0 &&
+			    g->insts[l][r].nap_us == 0 && !g->cancel &&
+			    !g->deadline)
+				g->insts[l][r].nap_us = 1;
 }
 
 static void describe(const graph *g, uint64_t seed, char *buf, size_t n)
@@ -318,7 +358,8 @@ static void describe(const graph *g, uint64_t seed, char *buf, size_t n)
 		len += (size_t)snprintf(buf + len, n - len, " x%d(",
 		                        g->replicas[l]);
 		/* Each instance: its role (f forward, e early, x fail, d drop)
-		 * and limit; * endless, ? waits for demand, k= sink limit. */
+		 * and limit; * endless, ? waits for demand, k= sink limit,
+		 * zN:Tus naps T us (0: until cancelled) before message N. */
 		for (int r = 0; r < g->replicas[l] && len < n; r++) {
 			const inst *in = &g->insts[l][r];
 
@@ -333,6 +374,10 @@ static void describe(const graph *g, uint64_t seed, char *buf, size_t n)
 			if (len < n && l == g->nlayers - 1)
 				len += (size_t)snprintf(buf + len, n - len,
 				                        "k=%u", in->k);
+			if (len < n && in->nap_at >= 0)
+				len += (size_t)snprintf(buf + len, n - len,
+				                        "z%d:%uus", in->nap_at,
+				                        in->nap_us);
 		}
 		if (len < n)
 			len += (size_t)snprintf(buf + len, n - len, ")");
@@ -447,6 +492,7 @@ static void stress_one(uint64_t seed)
 
 	assert_non_null(g);
 	graph_draw(g, &rng);
+	assert_int_equal(pipe(g->idle), 0);
 	describe(g, seed, what, sizeof what);
 	rt_watchdog(30, what);
 	graph_build(g);
@@ -586,6 +632,8 @@ static void stress_one(uint64_t seed)
 	                 atomic_load(&tmsg_freed) - freed0);
 	for (int l = 0; l + 1 < g->nlayers; l++)
 		drop_log_fini(&g->logs[l]);
+	close(g->idle[0]);
+	close(g->idle[1]);
 	free(g);
 }
 
