@@ -1,5 +1,6 @@
-# tests/model/model.mk - the Promela model of the channel protocol
-# (channel.pml, docs/reliability.md) verified with spin:
+# tests/model/model.mk - the Promela models of the channel protocol and of
+# a coroutine's park and wake (channel.pml, park.pml, docs/reliability.md),
+# verified with spin:
 #
 #   make test-model   every configuration of run.sh: spin -a, pan compiled
 #                     with $(CC), pan run; fails on any error pan reports

@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - verifies tests/model/channel.pml with spin, one configuration
-# per line of the table below: spin -a with the configuration's macros,
+# run.sh - verifies the models with spin (tests/model/channel.pml: a
+# channel; tests/model/park.pml: a coroutine's park and wake), one
+# configuration per line of the table below: spin -a with the configuration's macros,
 # pan compiled with $CC, pan run; a configuration marked "pass" must end
 # with "errors: 0" and a complete search, one marked "fail" (a bug put in
 # on purpose, or a known bug of the code) must make pan report an error.
@@ -10,30 +11,33 @@ set -u
 
 work=${1:?usage: run.sh WORKDIR [CC]}
 cc=${2:-cc}
-model=$(cd "$(dirname "$0")" && pwd)/channel.pml
+models=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work" || exit 1
 
 passed=0 failed=0
 
-# name  expect  mode  macros
+# name  expect  mode  model  macros
 # mode: safety (assertions, invalid end states: pan -DSAFETY) or
 # liveness (the LTL property "ends": pan -a).
 configs='
-rendezvous-drops       pass safety   -DCAP=0 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0
-bounded1-drops         pass safety   -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0
-bounded2-drops         pass safety   -DCAP=2 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0
-rendezvous-cancel      pass safety   -DCAP=0 -DNS=1 -DNR=1 -DNMSG=2
-bounded1-cancel        pass safety   -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2
-bounded2-cancel        pass safety   -DCAP=2 -DNS=1 -DNR=1 -DNMSG=3
-bounded1-ends          pass liveness -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2
+rendezvous-drops       pass safety   channel -DCAP=0 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0
+bounded1-drops         pass safety   channel -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0
+bounded2-drops         pass safety   channel -DCAP=2 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0
+rendezvous-cancel      pass safety   channel -DCAP=0 -DNS=1 -DNR=1 -DNMSG=2
+bounded1-cancel        pass safety   channel -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2
+bounded2-cancel        pass safety   channel -DCAP=2 -DNS=1 -DNR=1 -DNMSG=3
+bounded1-ends          pass liveness channel -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2
 
-bug-no-token           fail safety   -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2 -DBUG_NO_TOKEN
-bug-no-close-wake      fail safety   -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0 -DBUG_NO_CLOSE_WAKE
-bug-no-close-wake-live fail liveness -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2 -DCANCEL=0 -DBUG_NO_CLOSE_WAKE
-bug-no-recv-recheck    fail safety   -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DBUG_NO_RECV_RECHECK
+bug-no-token           fail safety   channel -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2 -DBUG_NO_TOKEN
+bug-no-close-wake      fail safety   channel -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DCANCEL=0 -DBUG_NO_CLOSE_WAKE
+bug-no-close-wake-live fail liveness channel -DCAP=1 -DNS=1 -DNR=1 -DNMSG=2 -DCANCEL=0 -DBUG_NO_CLOSE_WAKE
+bug-no-recv-recheck    fail safety   channel -DCAP=1 -DNS=1 -DNR=2 -DNMSG=2 -DBUG_NO_RECV_RECHECK
+park-2-wakers          pass safety   park    -DNW=2
+park-3-wakers          pass safety   park    -DNW=3
+bug-park-no-recheck    fail safety   park    -DNW=2 -DBUG_NO_RECHECK
 '
 
-echo "$configs" | while read -r name expect mode macros; do
+echo "$configs" | while read -r name expect mode file macros; do
 	[ -n "$name" ] || continue
 	dir=$work/$name
 	rm -rf "$dir" && mkdir -p "$dir" || exit 1
@@ -43,7 +47,7 @@ echo "$configs" | while read -r name expect mode macros; do
 		spinflags="" panflags="" ccflags="-DSAFETY"
 	fi
 	# shellcheck disable=SC2086 # one word per macro
-	if ! (cd "$dir" && spin $macros $spinflags -a "$model" >spin.log 2>&1 &&
+	if ! (cd "$dir" && spin $macros $spinflags -a "$models/$file.pml" >spin.log 2>&1 &&
 		$cc -O0 -w $ccflags -DCOLLAPSE -DVECTORSZ=2048 -o pan pan.c \
 			>cc.log 2>&1); then
 		echo "$name: FAILED to build (see $dir)"
