@@ -15,7 +15,7 @@
  * state (internal.h), which is what lets one select wait on several
  * channels, each under its own lock.
  */
-#define _GNU_SOURCE /* PTHREAD_MUTEX_ADAPTIVE_NP */
+#define _GNU_SOURCE /* CLOCK_MONOTONIC_COARSE */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,20 +174,7 @@ pipec_chan *pipec_chan_new(const pipec_chan_spec *spec)
 	if (!ch)
 		return NULL;
 	ch->name = pipec_strdup(spec->name ? spec->name : "channel");
-	/* Adaptive: a locker spins briefly before it sleeps. The critical
-	 * sections are a few hundred instructions, and a sleeping locker is
-	 * woken 15-50 us after the unlock, by which time a sender that never
-	 * blocks (an unbounded channel) has taken the lock again thousands
-	 * of times: without the spin, its receiver on another CPU starves. */
-	pthread_mutexattr_t attr;
-	pthread_mutexattr_init(&attr);
-	if (!getenv("NOADAPT"))
-		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-	int merr = pthread_mutex_init(&ch->mu, &attr);
-	pthread_mutexattr_destroy(&attr);
-	if (!ch->name || merr != 0) {
-		if (merr == 0)
-			pthread_mutex_destroy(&ch->mu);
+	if (!ch->name) {
 		free(ch->name);
 		free(ch);
 		return NULL;
@@ -257,20 +244,19 @@ void pipec_chan_unref(pipec_chan *ch)
 	unsigned char *msgs = take_leftovers(ch, &n);
 	drop_messages(ch, msgs, n);
 	free(msgs);
-	pthread_mutex_destroy(&ch->mu);
 	free(ch->name);
 	free(ch);
 }
 
 void pipec_chan_count_open_outputs(pipec_chan *ch)
 {
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	for (pipec_tx *tx = ch->txs; tx; tx = tx->ch_next) {
 		tx->open = tx->owner && ch->nreceivers > 0;
 		if (tx->open)
 			atomic_fetch_add(&tx->owner->outputs_open, 1);
 	}
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 }
 
 /* ------------------------------------------------------------------ */
@@ -285,7 +271,7 @@ pipec_tx *pipec_tx_new(pipec_chan *ch, pipec_stage *owner)
 	tx->ch = ch;
 	tx->owner = owner;
 	atomic_fetch_add(&ch->refs, 1);
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	ch->nsenders++;
 	tx->ch_next = ch->txs;
 	if (ch->txs)
@@ -294,7 +280,7 @@ pipec_tx *pipec_tx_new(pipec_chan *ch, pipec_stage *owner)
 	tx->open = owner && ch->nreceivers > 0;
 	if (tx->open)
 		atomic_fetch_add(&owner->outputs_open, 1);
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 	if (owner) {
 		tx->stage_next = atomic_load(&owner->txs);
 		while (!atomic_compare_exchange_weak(&owner->txs,
@@ -312,9 +298,9 @@ pipec_rx *pipec_rx_new(pipec_chan *ch, pipec_stage *owner)
 	rx->ch = ch;
 	rx->owner = owner;
 	atomic_fetch_add(&ch->refs, 1);
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	ch->nreceivers++;
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 	if (owner) {
 		rx->stage_next = atomic_load(&owner->rxs);
 		while (!atomic_compare_exchange_weak(&owner->rxs,
@@ -349,7 +335,7 @@ void pipec_tx_drop_into(pipec_tx *tx, cancel_list *todo)
 	if (atomic_exchange(&tx->dropped, true))
 		return;
 	pipec_chan *ch = tx->ch;
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	if (tx->ch_prev)
 		tx->ch_prev->ch_next = tx->ch_next;
 	else
@@ -363,7 +349,7 @@ void pipec_tx_drop_into(pipec_tx *tx, cancel_list *todo)
 	}
 	if (--ch->nsenders == 0)
 		q_wake_all(&ch->recvq); /* end of stream (R6) */
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 }
 
 void pipec_rx_drop_into(pipec_rx *rx, cancel_list *todo)
@@ -373,7 +359,7 @@ void pipec_rx_drop_into(pipec_rx *rx, cancel_list *todo)
 	pipec_chan *ch = rx->ch;
 	unsigned char *leftovers = NULL;
 	size_t nleft = 0;
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	if (--ch->nreceivers == 0) {
 		/* Nobody will ever receive: destroy what is buffered now
 		 * (R8), fail every waiting sender (R5), and tell every
@@ -389,7 +375,7 @@ void pipec_rx_drop_into(pipec_rx *rx, cancel_list *todo)
 				pipec_stage_cancel_one(tx->owner, todo);
 		}
 	}
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 	drop_messages(ch, leftovers, nleft);
 	free(leftovers);
 }
@@ -457,9 +443,9 @@ bool pipec_tx_closed(const pipec_tx *tx)
 {
 	if (!tx || atomic_load(&tx->dropped))
 		return true;
-	pthread_mutex_lock(&tx->ch->mu);
+	chan_lock(tx->ch);
 	bool closed = tx->ch->nreceivers == 0;
-	pthread_mutex_unlock(&tx->ch->mu);
+	chan_unlock(tx->ch);
 	return closed;
 }
 
@@ -519,8 +505,8 @@ static void await_done(waiter *w)
  */
 static void peer_finished(pipec_chan *ch)
 {
-	pthread_mutex_lock(&ch->mu);
-	pthread_mutex_unlock(&ch->mu);
+	chan_lock(ch);
+	chan_unlock(ch);
 }
 
 /*
@@ -570,21 +556,21 @@ static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
 		if (stage_is_cancelled(self)) {
 			st = PIPEC_CANCELLED;
 		} else if (!first) {
-			pthread_mutex_lock(&ch->mu);
+			chan_lock(ch);
 			if (*peers == 0 || atomic_load(dropped))
 				st = PIPEC_CLOSED;
-			pthread_mutex_unlock(&ch->mu);
+			chan_unlock(ch);
 		}
 		if (st == PIPEC_OK &&
 		    !pipec_parker_wait(w->parker, tok, deadline))
 			st = PIPEC_TIMEDOUT;
 		if (st == PIPEC_OK)
 			continue;
-		pthread_mutex_lock(&ch->mu);
+		chan_lock(ch);
 		q_remove(q, node);
 		if (abort_wait(w))
 			break; /* given up: return with the lock held */
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 		st = PIPEC_OK; /* completed just in time */
 		break;
 	}
@@ -631,18 +617,18 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	stage_tick(self);
 	if (stage_is_cancelled(self) || atomic_load(&tx->dropped)) {
 		st = stage_is_cancelled(self) ? PIPEC_CANCELLED : PIPEC_CLOSED;
-		pthread_mutex_lock(&ch->mu);
+		chan_lock(ch);
 		ch->refused++; /* every failed send is counted (R7, R13) */
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 		goto refused;
 	}
 
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	st = send_now(ch, msg);
 	if (st != PIPEC_WOULDBLOCK || try) {
 		if (st != PIPEC_OK)
 			ch->refused++;
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 		goto done;
 	}
 
@@ -655,13 +641,13 @@ static pipec_status send_impl(pipec_tx *tx, const void *msg,
 	/* Read before the node is visible: a wake after this is seen. */
 	uint32_t tok = pipec_parker_token(w.parker);
 	q_push(&ch->sendq, &node);
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 
 	st = await_peer(ch, &ch->sendq, &node, tok, self, &ch->nreceivers,
 	                &tx->dropped, deadline);
 	if (st != PIPEC_OK) {
 		ch->refused++;
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 	}
 
 done:
@@ -738,7 +724,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	if (atomic_load(&rx->dropped)) /* perhaps by a cancel just now */
 		return closed_or_stopping(self, PIPEC_CLOSED);
 
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	/*
 	 * Again under the lock: a cancel may have dropped this receiver (the
 	 * channel's last) since the look above. recv_now would then still
@@ -749,14 +735,14 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	 * (tests/model, configuration recv-race).
 	 */
 	if (atomic_load(&rx->dropped)) {
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 		return stage_is_cancelled(self)
 		               ? PIPEC_CANCELLED
 		               : closed_or_stopping(self, PIPEC_CLOSED);
 	}
 	pipec_status st = recv_now(ch, out);
 	if (st != PIPEC_WOULDBLOCK || try) {
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 		goto done;
 	}
 
@@ -768,7 +754,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 	uint32_t tok = pipec_parker_token(w.parker);
 	q_push(&ch->recvq, &node);
 	q_wake_all(&ch->demandq); /* a receiver is waiting (R13) */
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 
 	st = await_peer(ch, &ch->recvq, &node, tok, self, &ch->nsenders,
 	                &rx->dropped, deadline);
@@ -777,7 +763,7 @@ static pipec_status recv_impl(pipec_rx *rx, void *out, pipec_time deadline,
 		 * (R6). Cancellation and time-outs return at once. */
 		if (st == PIPEC_CLOSED && !atomic_load(&rx->dropped))
 			st = recv_now(ch, out);
-		pthread_mutex_unlock(&ch->mu);
+		chan_unlock(ch);
 	}
 done:
 	if (st == PIPEC_OK && self)
@@ -843,9 +829,9 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 			if (!usable(rxs[i]))
 				continue;
 			pipec_chan *ch = rxs[i]->ch;
-			pthread_mutex_lock(&ch->mu);
+			chan_lock(ch);
 			st = recv_now(ch, out);
-			pthread_mutex_unlock(&ch->mu);
+			chan_unlock(ch);
 			if (st == PIPEC_OK)
 				*which = i;
 			else if (st == PIPEC_CLOSED)
@@ -877,7 +863,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 			if (ready || !usable(rxs[i]))
 				continue;
 			pipec_chan *ch = rxs[i]->ch;
-			pthread_mutex_lock(&ch->mu);
+			chan_lock(ch);
 			if (ch->count > 0 || ch->sendq.head) {
 				ready = true;
 			} else if (ch->nsenders > 0) {
@@ -888,7 +874,7 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 			}
 			/* else closed: nothing will come, nothing to wait
 			 * for (counting it as ready would spin) */
-			pthread_mutex_unlock(&ch->mu);
+			chan_unlock(ch);
 		}
 		if (!t0)
 			t0 = wait_clock();
@@ -908,9 +894,9 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 			if (!rxs[i])
 				continue;
 			pipec_chan *ch = rxs[i]->ch;
-			pthread_mutex_lock(&ch->mu);
+			chan_lock(ch);
 			q_remove(&ch->recvq, &nodes[i]);
-			pthread_mutex_unlock(&ch->mu);
+			chan_unlock(ch);
 		}
 		if (!aborted) {
 			*which = (size_t)atomic_load(&w.state);
@@ -962,7 +948,7 @@ pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
 		for (size_t i = 0; i < n && st == PIPEC_WOULDBLOCK; i++) {
 			pipec_chan *ch = txs[i]->ch;
 			nodes[i] = (waitnode){.w = &w};
-			pthread_mutex_lock(&ch->mu);
+			chan_lock(ch);
 			if (ch->nreceivers > 0 &&
 			    !atomic_load(&txs[i]->dropped)) {
 				open = true;
@@ -971,7 +957,7 @@ pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
 				else
 					q_push(&ch->demandq, &nodes[i]);
 			}
-			pthread_mutex_unlock(&ch->mu);
+			chan_unlock(ch);
 			queued = i + 1;
 		}
 		if (st == PIPEC_WOULDBLOCK && !open)
@@ -989,9 +975,9 @@ pipec_status pipec_wait_demand_any(pipec_tx *const *txs, size_t n,
 		}
 		for (size_t i = 0; i < queued; i++) {
 			pipec_chan *ch = txs[i]->ch;
-			pthread_mutex_lock(&ch->mu);
+			chan_lock(ch);
 			q_remove(&ch->demandq, &nodes[i]);
-			pthread_mutex_unlock(&ch->mu);
+			chan_unlock(ch);
 		}
 		if (st != PIPEC_WOULDBLOCK)
 			break;

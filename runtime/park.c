@@ -63,3 +63,30 @@ pipec_parker *pipec_parker_self(void)
 	pipec_parker *fp = pipec_fiber_self_parker();
 	return fp ? fp : &self;
 }
+
+/* ---- channel locks (internal.h) ---- */
+
+void pipec_chan_lock_slow(_Atomic int *mu)
+{
+	for (int i = 0; i < 100; i++) {
+		int free_ = 0;
+		if (atomic_load_explicit(mu, memory_order_relaxed) == 0 &&
+		    atomic_compare_exchange_weak_explicit(mu, &free_, 1,
+		                                          memory_order_acquire,
+		                                          memory_order_relaxed))
+			return;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	/* Say there are sleepers (2) and sleep while it stays held. */
+	while (atomic_exchange_explicit(mu, 2, memory_order_acquire) != 0)
+		syscall(SYS_futex, mu, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 2, NULL,
+		        NULL, 0);
+}
+
+void pipec_chan_unlock_slow(_Atomic int *mu)
+{
+	syscall(SYS_futex, mu, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL,
+	        0);
+}

@@ -702,7 +702,7 @@ bool pipec_run_chan_stats(const pipec_run *run, size_t i, pipec_chan_stats *out)
 	pipec_chan *ch = run->chans;
 	while (i--)
 		ch = ch->run_next;
-	pthread_mutex_lock(&ch->mu);
+	chan_lock(ch);
 	*out = (pipec_chan_stats){
 	        .name = ch->name,
 	        .capacity = ch->cap,
@@ -712,7 +712,7 @@ bool pipec_run_chan_stats(const pipec_run *run, size_t i, pipec_chan_stats *out)
 	        .refused = ch->refused,
 	        .peak = ch->peak,
 	};
-	pthread_mutex_unlock(&ch->mu);
+	chan_unlock(ch);
 	return true;
 }
 
