@@ -3,7 +3,7 @@
  * internal.h - the runtime's private structures, shared by chan.c and
  * run.c. Nothing here is part of the public API (pipec.h).
  *
- * Locking: each channel has its own mutex (no lock is shared across
+ * Locking: each channel has its own lock (no lock is shared across
  * channels) and a thread holds at most one channel lock at a time: work
  * that must touch another channel (R9's ripple upstream) is queued on a
  * cancel_list and done after the lock is released. A peer that completes
