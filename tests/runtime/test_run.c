@@ -1192,11 +1192,16 @@ static pipec_run *blockers_run(blockers *b, drop_log *log)
 	b->demandblk.tx = pipec_stage_tx(s, e);
 	s = pipec_stage_add(run, "busy", body_busy, &b->busy);
 	assert_non_null(s);
+	/* The holders ignore the cancel and wait for the release outside
+	 * the runtime: stages of their own thread (a coroutine would hold a
+	 * worker that the cancelled stages need in order to return). */
 	s = pipec_stage_add(run, "hold_a", body_hold, &b->hold_a);
+	pipec_stage_set_thread(s, true);
 	b->hold_a.rx = pipec_stage_rx(s, a);
 	b->hold_a.rx2 = pipec_stage_rx(s, e);
 	b->hold_a.wait = &b->release;
 	s = pipec_stage_add(run, "hold_b", body_hold, &b->hold_b);
+	pipec_stage_set_thread(s, true);
 	b->hold_b.tx = pipec_stage_tx(s, bc);
 	assert_non_null(pipec_stage_tx(s, c));
 	assert_non_null(pipec_stage_tx(s, d));
