@@ -794,6 +794,16 @@ pipec_status pipec_recv_until(pipec_rx *rx, void *out, pipec_time deadline)
  * can have. */
 #define SELECT_STACK_CASES PIPEC_SELECT_MAX
 
+/* Where a select starts looking: a stage's own round robin, or a shared
+ * one outside stages. */
+static size_t select_start(pipec_stage *self)
+{
+	static _Atomic unsigned shared;
+	if (self)
+		return self->select_next++;
+	return atomic_fetch_add_explicit(&shared, 1, memory_order_relaxed);
+}
+
 static bool usable(pipec_rx *rx)
 {
 	return rx && !atomic_load(&rx->dropped);
@@ -822,10 +832,15 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 			st = PIPEC_CANCELLED;
 			break;
 		}
-		/* Take a message if one is ready. */
+		/* Take a message if one is ready, looking from a different
+		 * case each time: always looking from the first, a channel
+		 * that is never empty would starve the others (the stress
+		 * test found a run that never ended so). */
 		size_t open = 0;
+		size_t first = n ? select_start(self) % n : 0;
 		st = PIPEC_WOULDBLOCK;
-		for (size_t i = 0; i < n && st == PIPEC_WOULDBLOCK; i++) {
+		for (size_t k = 0; k < n && st == PIPEC_WOULDBLOCK; k++) {
+			size_t i = (first + k) % n;
 			if (!usable(rxs[i]))
 				continue;
 			pipec_chan *ch = rxs[i]->ch;

@@ -27,6 +27,13 @@
  * library's exports (only pipec.h is its interface). */
 #pragma GCC visibility push(hidden)
 
+/* A channel's lock: see chan_lock() below. */
+typedef struct chan_lock_t {
+	_Atomic uint32_t next;     /* the next ticket to give */
+	_Atomic uint32_t serving;  /* the ticket that holds the lock */
+	_Atomic uint32_t sleepers; /* waiters asleep on serving */
+} chan_lock_t;
+
 /* ---- waiting on a channel ---- */
 
 /* The outcome of a wait, decided once by compare-and-swap. */
@@ -63,7 +70,7 @@ typedef struct waitq {
 /* ---- channels and endpoints ---- */
 
 struct pipec_chan {
-	_Atomic int mu; /* the channel's lock: chan_lock, chan_unlock */
+	chan_lock_t mu; /* chan_lock, chan_unlock */
 	char *name;
 	size_t elem;
 	size_t cap; /* 0, N or PIPEC_UNBOUNDED */
@@ -123,6 +130,7 @@ struct pipec_stage {
 	_Atomic bool finished;
 
 	unsigned ticks; /* runtime calls since the last stage_tick check */
+	unsigned select_next; /* where its next select starts looking */
 
 	/* What the stage waits for while blocked on a channel, for the
 	 * deadlock report: set by the stage before it parks. */
@@ -228,31 +236,35 @@ struct pipec_port {
 /* ---- a channel's lock ---- */
 
 /*
- * A futex lock of our own (0 free, 1 held, 2 held with sleepers), inline:
- * taking and releasing it is one atomic operation each when nobody waits,
- * against pthread_mutex_lock/unlock's calls and type checks, which perf
- * put at a quarter of the seed pipeline's time on one worker. A locker
- * spins a little before it sleeps: the critical sections are a few
- * hundred instructions, and a sleeper is woken 15-50 us after the unlock,
- * by which time a sender that never blocks (an unbounded channel) has
- * taken the lock again thousands of times and starves a receiver on
- * another CPU.
+ * A ticket lock of the runtime's own, on a futex, inline. Taking it when
+ * it is free is one atomic add and a load, releasing it a store and a
+ * load: perf had pthread_mutex_lock/unlock at a quarter of the seed
+ * pipeline's time on one worker. Tickets make it fair: a sender that
+ * never blocks (into an unbounded channel) cannot take the lock again
+ * ahead of a receiver that waits for it, which a plain lock allows: the
+ * sleeper is woken 15-50 us after the unlock, by which time the sender has
+ * taken the lock thousands of times (the stress test found a run that
+ * never ended so). A waiter spins a little, then sleeps on serving.
  */
-void pipec_chan_lock_slow(_Atomic int *mu);
-void pipec_chan_unlock_slow(_Atomic int *mu);
+/* (chan_lock_t: see the top of this file) */
+
+void pipec_chan_lock_slow(chan_lock_t *l, uint32_t ticket);
+void pipec_chan_unlock_slow(chan_lock_t *l);
 
 static inline void chan_lock(pipec_chan *ch)
 {
-	int free_ = 0;
-	if (!atomic_compare_exchange_strong_explicit(&ch->mu, &free_, 1,
-	                                             memory_order_acquire,
-	                                             memory_order_relaxed))
-		pipec_chan_lock_slow(&ch->mu);
+	uint32_t t = atomic_fetch_add_explicit(&ch->mu.next, 1,
+	                                       memory_order_relaxed);
+	if (atomic_load_explicit(&ch->mu.serving, memory_order_acquire) != t)
+		pipec_chan_lock_slow(&ch->mu, t);
 }
 
 static inline void chan_unlock(pipec_chan *ch)
 {
-	if (atomic_exchange_explicit(&ch->mu, 0, memory_order_release) == 2)
+	uint32_t s =
+	        atomic_load_explicit(&ch->mu.serving, memory_order_relaxed);
+	atomic_store_explicit(&ch->mu.serving, s + 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&ch->mu.sleepers, memory_order_seq_cst))
 		pipec_chan_unlock_slow(&ch->mu);
 }
 

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "park.h"
 
+#include "internal.h"
 #include "pool.h"
 
 #include <errno.h>
@@ -66,27 +67,35 @@ pipec_parker *pipec_parker_self(void)
 
 /* ---- channel locks (internal.h) ---- */
 
-void pipec_chan_lock_slow(_Atomic int *mu)
+void pipec_chan_lock_slow(chan_lock_t *l, uint32_t ticket)
 {
-	for (int i = 0; i < 100; i++) {
-		int free_ = 0;
-		if (atomic_load_explicit(mu, memory_order_relaxed) == 0 &&
-		    atomic_compare_exchange_weak_explicit(mu, &free_, 1,
-		                                          memory_order_acquire,
-		                                          memory_order_relaxed))
+	for (int i = 0; i < 200; i++) {
+		if (atomic_load_explicit(&l->serving, memory_order_acquire) ==
+		    ticket)
 			return;
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #endif
 	}
-	/* Say there are sleepers (2) and sleep while it stays held. */
-	while (atomic_exchange_explicit(mu, 2, memory_order_acquire) != 0)
-		syscall(SYS_futex, mu, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 2, NULL,
-		        NULL, 0);
+	/* The sleeper count and serving are both sequentially consistent,
+	 * as in the unlock: either it sees us counted, or we see its store
+	 * and do not sleep (the kernel compares serving once more). */
+	atomic_fetch_add(&l->sleepers, 1);
+	for (;;) {
+		uint32_t s = atomic_load(&l->serving);
+		if (s == ticket)
+			break;
+		syscall(SYS_futex, &l->serving, FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
+		        s, NULL, NULL, 0);
+	}
+	atomic_fetch_sub(&l->sleepers, 1);
+	atomic_thread_fence(memory_order_acquire);
 }
 
-void pipec_chan_unlock_slow(_Atomic int *mu)
+void pipec_chan_unlock_slow(chan_lock_t *l)
 {
-	syscall(SYS_futex, mu, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL,
-	        0);
+	/* Every sleeper wakes to look at its ticket: there are few (the
+	 * stages of one channel). */
+	syscall(SYS_futex, &l->serving, FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+	        INT_MAX, NULL, NULL, 0);
 }
