@@ -99,6 +99,7 @@ struct worker {
 	/* Bumped at every switch to a fiber: a thief takes runnext only
 	 * from a worker whose counter stood still (its fiber runs long). */
 	_Atomic uint64_t switches;
+	unsigned choices; /* fibers chosen by find_quick */
 
 	pthread_mutex_t mu; /* guards q */
 	fiber_queue q;
@@ -127,6 +128,12 @@ struct pool {
 	_Atomic int nspinning; /* workers looking for work */
 	_Atomic bool stop;
 
+	/* A deadlock suspected (pool_check_deadlock): every fiber's park
+	 * token when it was, and since when. */
+	uint32_t *dl_tokens;
+	bool dl_suspect;
+	pipec_time dl_since;
+
 	/* Timed parks: a min-heap on deadline. */
 	struct pipec_fiber **heap;
 	size_t heap_len, heap_cap;
@@ -139,6 +146,10 @@ struct pool {
 	pthread_t poller;
 	bool poller_started;
 };
+
+/* Deadlock detection (below): how long a suspicion must hold. */
+#define DEADLOCK_CONFIRM ((pipec_time)10000000) /* 10 ms */
+static bool pool_check_deadlock(pool *pl);
 
 /* The worker running on this thread, if any. Read only through
  * this_worker(), never across a switch: a fiber may resume on another
@@ -205,6 +216,20 @@ static void wake_one(pool *pl)
 {
 	if (atomic_load(&pl->nspinning) > 0 || atomic_load(&pl->nidle) == 0)
 		return;
+	pthread_mutex_lock(&pl->mu);
+	worker *w = NULL;
+	if (pl->nidle_list > 0) {
+		w = pl->idle[--pl->nidle_list];
+		w->idle = false;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	if (w)
+		pipec_parker_wake(&w->sleep);
+}
+
+/* Starts one sleeping worker whatever the others do. */
+static void wake_one_forced(pool *pl)
+{
 	pthread_mutex_lock(&pl->mu);
 	worker *w = NULL;
 	if (pl->nidle_list > 0) {
@@ -412,9 +437,36 @@ static struct pipec_fiber *steal(worker *w, const uint64_t *seen)
 	return NULL;
 }
 
+/* Takes from w's queue, not its runnext. */
+static struct pipec_fiber *take_queued(worker *w)
+{
+	if (atomic_load(&w->qlen) == 0)
+		return NULL;
+	pthread_mutex_lock(&w->mu);
+	struct pipec_fiber *f = queue_pop(&w->q);
+	atomic_store(&w->qlen, w->q.len);
+	pthread_mutex_unlock(&w->mu);
+	return f;
+}
+
+/*
+ * Every FAIR_EVERY-th choice looks at the shared queue first, then at the
+ * worker's queue, and at runnext last: two fibers that hand messages to
+ * each other through runnext would otherwise keep a worker to themselves
+ * for ever, each parking only to be woken at once by the other, and the
+ * fibers queued behind them (the start, wakes from outside) would never
+ * run (the stress test found sinks that never started so). Go's scheduler
+ * looks at its global queue every 61 ticks for the same reason.
+ */
+#define FAIR_EVERY 61
 static struct pipec_fiber *find_quick(worker *w)
 {
-	struct pipec_fiber *f = take_local(w);
+	struct pipec_fiber *f;
+	if (++w->choices % FAIR_EVERY == 0) {
+		if ((f = take_shared(w->pool)) || (f = take_queued(w)))
+			return f;
+	}
+	f = take_local(w);
 	if (!f)
 		f = take_shared(w->pool);
 	return f;
@@ -480,8 +532,15 @@ static struct pipec_fiber *find_work(worker *w)
 		if (!f)
 			f = steal(w, NULL);
 		if (!f &&
-		    atomic_load(&pl->nidle) == (int)atomic_load(&pl->nstarted))
-			pipec_pool_check_deadlock(pl->run);
+		    atomic_load(&pl->nidle) ==
+		            (int)atomic_load(&pl->nstarted) &&
+		    pool_check_deadlock(pl)) {
+			/* Stuck, as far as one look can tell: look again
+			 * after a while (see pool_check_deadlock). */
+			pipec_time again = pipec_now() + DEADLOCK_CONFIRM;
+			if (again < next)
+				next = again;
+		}
 		if (!f && !atomic_load(&pl->stop))
 			pipec_parker_wait(&w->sleep, tok, next);
 		atomic_fetch_sub(&pl->nidle, 1);
@@ -810,6 +869,7 @@ static void pool_release(pool *pl)
 	free(pl->queue.ring);
 	free(pl->idle);
 	free(pl->heap);
+	free(pl->dl_tokens);
 	free(pl->fibers);
 	free(pl->workers);
 	pthread_mutex_destroy(&pl->poll_mu);
@@ -839,8 +899,9 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 	pl->idle = calloc(nworkers, sizeof(*pl->idle));
 	pl->heap = calloc(n ? n : 1, sizeof(*pl->heap));
 	pl->heap_cap = n;
+	pl->dl_tokens = calloc(n ? n : 1, sizeof(*pl->dl_tokens));
 	if (!pl->fibers || !pl->workers || !pl->idle || !pl->heap ||
-	    !queue_reserve(&pl->queue, n)) {
+	    !pl->dl_tokens || !queue_reserve(&pl->queue, n)) {
 		pool_release(pl);
 		return NULL;
 	}
@@ -986,31 +1047,59 @@ static bool all_parked(pool *pl, uint32_t *tokens, bool second)
 }
 
 /*
- * Called by the last worker to go idle, and by a stage that finishes: a
- * deadlock needs every worker idle, so detection costs nothing while
- * anything runs. Two scans: a fiber found parked with the same token and
- * no wake in both was parked all along between them (a wake bumps its
- * parker's counter, and a new park takes the new value as its token), so
- * at that moment every fiber was parked for good, and nothing that is not
- * a fiber of the run (a thread stage, a timer, an fd) could wake one.
+ * Called by the last worker to go idle (and by the last thread stage to
+ * finish): a deadlock needs every worker idle, so detection costs nothing
+ * while anything runs. Two scans: a fiber found parked with the same
+ * token and no wake in both was parked all along between them (a wake
+ * bumps its parker's counter, and a new park takes the new value as its
+ * token), so at that moment every fiber was parked for good, and nothing
+ * that is not a fiber of the run (a thread stage, a timer, an fd) could
+ * wake one. Even so the run is declared deadlocked only if a look
+ * DEADLOCK_CONFIRM later finds every fiber in the very same park: what
+ * costs a stuck run 10 ms would cost a run that was not stuck its result.
+ * Returns true while a deadlock is suspected and not yet confirmed.
  */
-void pipec_pool_check_deadlock(pipec_run *run)
+static bool pool_check_deadlock(pool *pl)
 {
-	pool *pl = run->pool;
+	pipec_run *run = pl->run;
 	/* A run being cancelled is not stuck: the cancel is on its way to
 	 * every stage. */
-	if (!pl || atomic_load(&run->live) <= 0 ||
+	if (atomic_load(&run->live) <= 0 ||
 	    atomic_load(&run->live_threads) > 0 ||
 	    atomic_load(&run->stopping) || atomic_load(&run->cancel_requested))
-		return;
+		return false;
 	uint32_t *tokens = malloc(pl->nfibers * sizeof(*tokens) + 1);
 	if (!tokens)
-		return;
+		return false;
 	bool stuck =
 	        all_parked(pl, tokens, false) && all_parked(pl, tokens, true);
+	bool declare = false, suspect = false;
+	pthread_mutex_lock(&pl->mu);
+	if (!stuck) {
+		pl->dl_suspect = false;
+	} else if (pl->dl_suspect &&
+	           memcmp(pl->dl_tokens, tokens,
+	                  pl->nfibers * sizeof(*tokens)) == 0) {
+		declare = pipec_now() >= pl->dl_since + DEADLOCK_CONFIRM;
+		suspect = !declare;
+	} else {
+		memcpy(pl->dl_tokens, tokens, pl->nfibers * sizeof(*tokens));
+		pl->dl_suspect = true;
+		pl->dl_since = pipec_now();
+		suspect = true;
+	}
+	pthread_mutex_unlock(&pl->mu);
 	free(tokens);
-	if (stuck)
+	if (declare)
 		pipec_run_deadlocked(run);
+	return suspect;
+}
+
+void pipec_pool_check_deadlock(pipec_run *run)
+{
+	if (run->pool && pool_check_deadlock(run->pool))
+		/* The workers are idle: one must look again. */
+		wake_one_forced(run->pool);
 }
 
 /* ------------------------------------------------------------------ */
