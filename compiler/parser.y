@@ -945,7 +945,7 @@ Program *parse_program(const Src *src, Arena *a, Diag *d)
 	lexer_init(&lx, src, d);
 	void *parser = ParseAlloc(malloc);
 	if (!parser)
-		die("out of memory");
+		diag_out_of_memory();
 	Token t;
 	int lex_errors = 0;
 	do {

@@ -6,7 +6,7 @@
  * $-templates that spell generated names (gen_names.h).
  *
  * The functions that make a string allocate it in the arena given; none
- * fails (running out of memory is fatal, see arena.h).
+ * fails (running out of memory ends the compile, see arena.h).
  */
 #ifndef PIPEC_UTIL_H
 #define PIPEC_UTIL_H
