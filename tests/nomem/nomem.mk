@@ -40,3 +40,37 @@ $(PIPEC_FAULTS): $(O)/compiler/main.o $(NOMEM_DIR)/arena.o \
 test-nomem-compiler: $(PIPEC_FAULTS)
 	$(Q)sh tests/nomem/compiler.sh $(PIPEC_FAULTS) $(NOMEM_PIPES)
 
+# ---- the examples' programs ----
+#
+#   make test-nomem-programs
+#       each example built against the runtime's test build (-DPIPEC_FAULTS)
+#       with the hooks of tests/nomem/rt_faults.c, run once for every N
+#       with the runtime's allocation N failing, until a run in which none
+#       failed: each run must print "out of memory" and exit 1, or succeed
+#       with the output of a run without failure; and leave no block
+#       allocated (tests/nomem/programs.sh).
+
+NOMEM_RT_OBJS := $(RUNTIME_SRC:runtime/%.c=$(O)/tests/runtime/faults/%.o) \
+	$(NOMEM_DIR)/rt_faults.o
+NOMEM_PROGRAMS := squares wordfreq logstats digest follow pgrep
+NOMEM_BINS := $(NOMEM_PROGRAMS:%=$(NOMEM_DIR)/%)
+
+$(NOMEM_DIR)/squares: $(SQUARES_DIR)/squares.o
+$(NOMEM_DIR)/wordfreq: $(WORDFREQ_DIR)/wordfreq.o \
+	$(WORDFREQ_DIR)/wordfreq_count.o
+$(NOMEM_DIR)/logstats: $(LOGSTATS_DIR)/logstats.o
+$(NOMEM_DIR)/digest: $(DIGEST_DIR)/digest.o $(DIGEST_DIR)/digest_walk.o
+$(NOMEM_DIR)/digest: NOMEM_LIBS := -lnettle
+$(NOMEM_DIR)/follow: $(FOLLOW_DIR)/follow.o
+$(NOMEM_DIR)/pgrep: $(PGREP_DIR)/pgrep.o $(PGREP_DIR)/pgrep_walk.o \
+	$(PGREP_DIR)/pgrep_main.o
+$(NOMEM_BINS): $(NOMEM_RT_OBJS)
+	$(QUIET_LD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NOMEM_LIBS) $(LDLIBS)
+
+ifneq ($(VARIANT),tsan)
+TESTS += test-nomem-programs
+endif
+.PHONY: test-nomem-programs
+
+test-nomem-programs: $(NOMEM_BINS)
+	$(Q)sh tests/nomem/programs.sh $(NOMEM_DIR)
