@@ -82,7 +82,7 @@ GOALS := $(or $(MAKECMDGOALS),all)
 NO_BUILD_GOALS := clean help format format-check uninstall
 DEPS := $(strip \
 	$(if $(filter-out $(NO_BUILD_GOALS),$(GOALS)),build) \
-	$(if $(filter check test test-% valgrind-%,$(GOALS)),check) \
+	$(if $(filter check test test-% valgrind-% fuzz,$(GOALS)),check) \
 	$(if $(filter bench,$(GOALS)),bench) \
 	$(if $(filter format format-check,$(GOALS)),format))
 ifneq ($(DEPS),)
@@ -94,7 +94,7 @@ endif
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all check test demo bench clean format format-check help
+.PHONY: all check test demo bench fuzz clean format format-check help
 
 # Filled in by the fragments.
 ALL :=
@@ -179,6 +179,8 @@ help:
 	'  test           every test suite of one variant (VARIANT=...)' \
 	'  test-valgrind  the suites that run under valgrind' \
 	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
+	'  fuzz           the compiler under libFuzzer, FUZZ_SECONDS per target' \
+	'                 (docs/reliability.md)' \
 	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
 	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
 	'                 the vim files and bash completion (docs/install.md)' \
@@ -218,11 +220,18 @@ help:
 	'                 keeps its symbols' \
 	'  LDCONFIG       run after make install without DESTDIR (default' \
 	'                 ldconfig; empty: not run)' \
+	'  FUZZ_SECONDS   make fuzz: seconds per target (default 60)' \
+	'  FUZZ_CORPUS    make fuzz: where the corpora grow (default' \
+	'                 build/fuzz/corpus)' \
 	'  PEERS          make bench: the folder of the Go and Rust peer' \
 	'                 programs (default ../shared/bench/peers)' \
 	'' \
 	'In the environment:' \
 	'  FUZZ_SEED, FUZZ_COUNT      test-fuzz: another set of mutations' \
+	'  FUZZ_SMOKE_SEED            test-libfuzzer: the seed of its 10 s run' \
+	'  PIPEC_FUZZ_CC              the compilers fuzz_cc runs (default cc)' \
+	'  PIPEC_NOMEM_STRICT=1       test-nomem-programs: fail on the known' \
+	'                             problem too' \
 	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \
 	'  PIPEC_TEST_SLOW            the runtime tests: sizes, seed, time' \
 	'                             limits (tests/runtime/runtime-tests.mk)' \
