@@ -315,8 +315,15 @@ static void emit_params(Out *o, const Program *p)
 	out_printf(o, "\tstatic const %s_params defaults = {", P);
 	if (!p->params)
 		out_puts(o, "0");
+	/* An integer by its value: C would read "0999" as a bad octal
+	 * number and "0777" as 511. */
 	for (const Param *pa = p->params; pa; pa = pa->next)
-		out_printf(o, "\n\t\t.%s = %s,", pa->name, pa->def.text);
+		if (pa->def.kind == LIT_INT)
+			out_printf(o, "\n\t\t.%s = %lld,", pa->name,
+			           pa->def.ival);
+		else
+			out_printf(o, "\n\t\t.%s = %s,", pa->name,
+			           pa->def.text);
 	out_puts(o, p->params ? "\n\t};\n" : "};\n");
 	out_puts(o, "\t*params = defaults;\n}\n\n");
 	out_printf(o,
