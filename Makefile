@@ -181,6 +181,9 @@ help:
 	'  bench          benchmarks, beside the Go and Rust peers (PEERS)' \
 	'  fuzz           the compiler under libFuzzer, FUZZ_SECONDS per target' \
 	'                 (docs/reliability.md)' \
+	'  test-libfuzzer, test-nomem-compiler, test-nomem-programs' \
+	'                 libFuzzer replay and smoke run (in make test of the' \
+	'                 plain build), out-of-memory sweeps (asan build)' \
 	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
 	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
 	'                 the vim files and bash completion (docs/install.md)' \
@@ -230,6 +233,8 @@ help:
 	'  FUZZ_SEED, FUZZ_COUNT      test-fuzz: another set of mutations' \
 	'  FUZZ_SMOKE_SEED            test-libfuzzer: the seed of its 10 s run' \
 	'  PIPEC_FUZZ_CC              the compilers fuzz_cc runs (default cc)' \
+	'  NOMEM_STRIDE=K             test-nomem-*: fail every Kth' \
+	'                             allocation (default 3; 1: all)' \
 	'  PIPEC_NOMEM_STRICT=1       test-nomem-programs: fail on the known' \
 	'                             problem too' \
 	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \

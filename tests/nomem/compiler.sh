@@ -2,9 +2,17 @@
 # SPDX-License-Identifier: MIT
 # compiler.sh - pipec out of memory: compiles each FILE with the test
 # build PIPEC_FAULTS (tests/nomem/faults.c) once for every N = 0, 1, 2...
-# with allocation N made to fail, until a run in which none failed.
+# with allocation N made to fail, up to the number of allocations of a
+# run without failure.
 #
 # usage: tests/nomem/compiler.sh PIPEC_FAULTS FILE.pipe...
+#
+# With NOMEM_STRIDE=K (environment; default 1), the first and the last 8
+# allocations of each file fail one by one (reading the file and the
+# parser's start; writing the outputs), the others every Kth only.
+#
+# A last input is made here: the first FILE with 200 KiB of comments, so
+# that the buffer pipec reads a file into must grow (realloc) too.
 #
 # Each run writes every output (a pipeline: -MD --main --dot, the .c and
 # the .h; a message file: -MD and the .h) into a directory that is empty,
@@ -20,9 +28,20 @@ set -u
 
 pipec=$1
 shift
-nfiles=$#
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pipec-nomem.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
+
+big=$tmp/big.pipe
+{
+	cat "$1"
+	i=0
+	while [ $i -lt 3200 ]; do
+		echo "// $i: a comment line of about sixty-four bytes, to pad"
+		i=$((i + 1))
+	done
+} >"$big"
+set -- "$@" "$big"
+nfiles=$#
 
 # Sanitizer failures get exit codes of their own, apart from pipec's.
 ASAN_OPTIONS=exitcode=86:detect_leaks=1:abort_on_error=0
@@ -41,14 +60,13 @@ bad() {
 	head -c 2000 "$tmp/err"
 }
 
-# The directory's files and their contents, in one listing.
+# The directory's files (temporary ones included) and their contents, in
+# one listing.
 snapshot() {
-	(cd "$1" && for f in $(ls -A | LC_ALL=C sort); do
-		echo "== $f"
-		cat "$f"
-	done)
+	tail -n +1 -- "$out"/* 2>&1
 }
 
+mkdir "$out"
 for file in "$@"; do
 	if grep -q '^pipeline ' "$file"; then
 		set -- -MD --main --dot "$out/x.dot" -o "$out/x.c" \
@@ -59,30 +77,37 @@ for file in "$@"; do
 		names="x.h x.h.d"
 	fi
 	# The outputs of a run without failure.
-	rm -rf "$out" && mkdir "$out"
+	rm -f "$out"/*
 	unset PIPEC_FAIL_AT
-	if ! "$pipec" "$@" 2>"$tmp/err"; then
+	rm -f "$tmp/report"
+	if ! "$pipec" "$@" 2>"$tmp/err" || [ ! -f "$tmp/report" ]; then
 		n=none
 		bad "pipec fails without a failed allocation"
 		continue
 	fi
-	snapshot "$out" >"$tmp/good"
+	snapshot >"$tmp/good"
+	read -r total failed <"$tmp/report"
 
 	n=0
-	while :; do
-		rm -rf "$out" && mkdir "$out"
+	while [ $n -lt "$total" ]; do
+		if [ $n -ge 8 ] && [ $n -lt $((total - 8)) ] &&
+			[ $((n % ${NOMEM_STRIDE:-1})) -ne 0 ]; then
+			n=$((n + 1))
+			continue
+		fi
+		rm -f "$out"/* "$tmp/report"
 		if [ $((n % 2)) -eq 1 ]; then
 			for f in $names; do
 				echo "older $f" >"$out/$f"
 			done
 		fi
-		snapshot "$out" >"$tmp/before"
-		rm -f "$tmp/report"
+		snapshot >"$tmp/before"
 		PIPEC_FAIL_AT=$n "$pipec" "$@" >/dev/null 2>"$tmp/err"
 		status=$?
 		runs=$((runs + 1))
-		failed=$(cut -d' ' -f2 "$tmp/report" 2>/dev/null)
-		snapshot "$out" >"$tmp/after"
+		failed=""
+		[ -f "$tmp/report" ] && read -r attempts failed <"$tmp/report"
+		snapshot >"$tmp/after"
 		if grep -q "Sanitizer\|runtime error:\|internal error" \
 			"$tmp/err"; then
 			bad "a sanitizer report or an internal error (exit $status)"
@@ -97,8 +122,6 @@ for file in "$@"; do
 		else
 			bad "exit status $status"
 		fi
-		# The run in which no allocation failed ends the sweep.
-		[ "$failed" = -1 ] && break
 		if [ -z "$failed" ] || [ "$failed" != $n ]; then
 			bad "no report of the failed allocation ('$failed')"
 			break
@@ -107,5 +130,5 @@ for file in "$@"; do
 	done
 done
 echo "nomem-compiler: $nfiles files, $runs runs (allocation N failing," \
-	"for every N), $fail failed"
+	"N in steps of ${NOMEM_STRIDE:-1}), $fail failed"
 [ $fail -eq 0 ]
