@@ -94,8 +94,7 @@ const char *harness_dir(void)
 
 /* ---- what the compiler may open ---- */
 
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode);
+FILE *harness_fopen(const char *path, const char *mode);
 
 static bool under(const char *path, const char *root)
 {
@@ -103,13 +102,14 @@ static bool under(const char *path, const char *root)
 	return n && strncmp(path, root, n) == 0 && path[n] == '/';
 }
 
-/* The compiler's fopen (linked with -Wl,--wrap=fopen): while an input is
- * compiled, only regular files in the private or the imports directory
- * exist. libFuzzer's own calls go through unchanged. */
-FILE *__wrap_fopen(const char *path, const char *mode)
+/* The compiler's fopen (its objects are built with -Dfopen=harness_fopen):
+ * while an input is compiled, only regular files in the private or the
+ * imports directory exist. Not libFuzzer's, which must be able to write
+ * what it finds whenever it happens. */
+FILE *harness_fopen(const char *path, const char *mode)
 {
 	if (!sandboxed)
-		return __real_fopen(path, mode);
+		return fopen(path, mode);
 	char real[PATH_MAX];
 	struct stat st;
 	if (!realpath(path, real))
@@ -119,7 +119,7 @@ FILE *__wrap_fopen(const char *path, const char *mode)
 		errno = ENOENT;
 		return NULL;
 	}
-	return __real_fopen(real, mode);
+	return fopen(real, mode);
 }
 
 /* ---- one input ---- */

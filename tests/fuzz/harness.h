@@ -12,8 +12,9 @@
  * directory, so that `import "messages.pipe";` finds something. The
  * compiler may open files only inside these two directories while an
  * input runs: `import "/dev/stdin";` or a path to a large file outside is
- * refused as if it did not exist (fopen is wrapped, see harness.c), so an
- * input cannot hang the target or make it read the machine's files.
+ * refused as if it did not exist (the compiler's objects call
+ * harness_fopen(), see harness.c), so an input cannot hang the target or
+ * make it read the machine's files.
  *
  * Options come from the input's first line, as the end-to-end tests write
  * them: "// pipec: --main --no-line --allow-cycles". With
