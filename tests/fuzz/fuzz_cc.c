@@ -9,7 +9,9 @@
  *
  *     CC -std=c11 -Wall -Wextra -Wpedantic -Werror -c in.c
  *
- * with the runtime's header. Any warning or error is a finding: the
+ * with the runtime's header, and, with each compiler of PIPEC_FUZZ_CXX
+ * (default none; make fuzz sets g++), a C++ file that includes the header
+ * (-std=c++11, the same warnings). Any warning or error is a finding: the
  * generator must never write C that does not compile. One compile per
  * accepted input makes this target slow; fuzz_compile covers the rest.
  *
@@ -384,6 +386,34 @@ static bool write_imports(Front *f, const Program *p, const char *at)
 	return true;
 }
 
+/* Compiles src with each compiler of the list (separated by spaces): any
+ * warning is a finding, shown with the file. */
+static void compile_with(Front *f, const char *list, const char *std,
+                         const char *src, const char *obj, const char *log)
+{
+	char ccs[256];
+	snprintf(ccs, sizeof ccs, "%s", list);
+	for (char *save, *cc = strtok_r(ccs, " ", &save); cc;
+	     cc = strtok_r(NULL, " ", &save)) {
+		char *argv[] = {
+		        cc,           (char *)std, "-Wall", "-Wextra",
+		        "-Wpedantic", "-Werror",   "-I",    FUZZ_RUNTIME_INC,
+		        "-c",         (char *)src, "-o",    (char *)obj,
+		        NULL};
+		int st = run(argv, log);
+		if (st != 0) {
+			char *why = read_all(log);
+			char *gen = read_all(src);
+			fprintf(stderr, "--- %s ---\n%s", src, gen ? gen : "");
+			free(gen);
+			harness_fail(
+			        f,
+			        "%s exited with %d on the generated code:\n%s",
+			        cc, st, why ? why : "");
+		}
+	}
+}
+
 static void compile(Front *f, const char *dir)
 {
 	char h_path[PATH_MAX], c_path[PATH_MAX], o_path[PATH_MAX],
@@ -404,26 +434,14 @@ static void compile(Front *f, const char *dir)
 		return;
 
 	const char *list = getenv("PIPEC_FUZZ_CC");
-	char ccs[256];
-	snprintf(ccs, sizeof ccs, "%s", list && *list ? list : "cc");
-	for (char *save, *cc = strtok_r(ccs, " ", &save); cc;
-	     cc = strtok_r(NULL, " ", &save)) {
-		char *argv[] = {
-		        cc,           "-std=c11", "-Wall", "-Wextra",
-		        "-Wpedantic", "-Werror",  "-I",    FUZZ_RUNTIME_INC,
-		        "-c",         c_path,     "-o",    o_path,
-		        NULL};
-		int st = run(argv, log);
-		if (st != 0) {
-			char *why = read_all(log);
-			fprintf(stderr, "--- %s ---\n", c_path);
-			char *gen = read_all(c_path);
-			fputs(gen ? gen : "", stderr);
-			free(gen);
-			harness_fail(
-			        f, "%s exited with %d on the generated C:\n%s",
-			        cc, st, why ? why : "");
-		}
+	compile_with(f, list && *list ? list : "cc", "-std=c11", c_path, o_path,
+	             log);
+	list = getenv("PIPEC_FUZZ_CXX");
+	if (list && *list) {
+		char cc_path[PATH_MAX];
+		snprintf(cc_path, sizeof cc_path, "%s/in.cc", dir);
+		write_file(f, cc_path, "#include \"in.h\"\n");
+		compile_with(f, list, "-std=c++11", cc_path, o_path, log);
 	}
 }
 

@@ -17,7 +17,9 @@
 #   through fuzz_cc. Fails on the first finding.
 #
 # FUZZ_ENV (environment settings for the targets) and FUZZ_FLAGS (more
-# libFuzzer flags) come from the makefile.
+# libFuzzer flags) come from the makefile. fuzz_cc compiles with gcc and
+# clang, and the header as C++ with g++, unless PIPEC_FUZZ_CC and
+# PIPEC_FUZZ_CXX (environment) say otherwise.
 set -u
 
 mode=$1
@@ -28,6 +30,9 @@ regress=tests/regress
 
 # shellcheck disable=SC2086
 export ${FUZZ_ENV:?}
+PIPEC_FUZZ_CC=${PIPEC_FUZZ_CC:-gcc clang}
+PIPEC_FUZZ_CXX=${PIPEC_FUZZ_CXX-g++}
+export PIPEC_FUZZ_CC PIPEC_FUZZ_CXX
 
 # The last value of a libFuzzer final statistic in a log.
 stat() {
