@@ -216,6 +216,21 @@ static void load_declared(const char *cc, const char *dir)
 
 /* ---- valid C in place of the user's ---- */
 
+/* C's keywords, which cannot tag a struct. */
+static const char *const keywords[] = {
+        "auto",       "break",     "case",           "char",
+        "const",      "continue",  "default",        "do",
+        "double",     "else",      "enum",           "extern",
+        "float",      "for",       "goto",           "if",
+        "inline",     "int",       "long",           "register",
+        "restrict",   "return",    "short",          "signed",
+        "sizeof",     "static",    "struct",         "switch",
+        "typedef",    "union",     "unsigned",       "void",
+        "volatile",   "while",     "_Alignas",       "_Alignof",
+        "_Atomic",    "_Bool",     "_Complex",       "_Generic",
+        "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
+};
+
 /* Basic types, valid with or without a '*' after them. */
 static const char *const basic[] = {
         "char",       "signed char",    "unsigned char", "short",
@@ -293,7 +308,7 @@ static bool valid_type(const Program *p, int at, const char *ctype)
 		for (size_t i = 0; i < k; i++)
 			if (!is_ident(tag[i]))
 				return false;
-		return true;
+		return !in_list(tag, k, keywords, COUNT(keywords));
 	}
 	int m = message_index(p, base, n);
 	return m >= 0 && (stars > 0 || m < at);
@@ -473,13 +488,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 			harness_fail(&f, "cannot make '%s'", dir);
 		if (!declared.n) {
+			/* What the headers declare, for every compiler. */
 			atexit(print_compiled);
 			const char *list = getenv("PIPEC_FUZZ_CC");
-			char first[64];
-			snprintf(first, sizeof first, "%s",
+			char ccs[256];
+			snprintf(ccs, sizeof ccs, "%s",
 			         list && *list ? list : "cc");
-			first[strcspn(first, " ")] = '\0';
-			load_declared(first, dir);
+			for (char *save, *cc = strtok_r(ccs, " ", &save); cc;
+			     cc = strtok_r(NULL, " ", &save))
+				load_declared(cc, dir);
 		}
 		replace_c(&f.arena, f.p);
 		compile(&f, dir);
