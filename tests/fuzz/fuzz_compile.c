@@ -4,7 +4,8 @@
  *
  * Reads, parses, loads the imports of and checks the input (harness.h);
  * for an input the checks accept, emits the header, the source with and
- * without --main, and the graph, twice each. Besides the sanitizers'
+ * without --main, and the graph, twice each, and lists its imports as
+ * the dependency file does (import_list()). Besides the sanitizers'
  * findings (a crash, a leak, undefined behaviour) and libFuzzer's (a
  * hang past -timeout, memory past -rss_limit_mb), it aborts when:
  *
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,6 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	Front f;
 	front_run(&f, data, size);
 	if (f.checked) {
+		int n;
+		const Import **imps = import_list(f.p, &f.arena, &n);
+		for (int i = 0; i < n; i++)
+			if (!imps[i]->prog)
+				harness_fail(&f, "import '%s' listed unloaded",
+				             imps[i]->path);
 		for (int main_too = 0; main_too < 2; main_too++) {
 			bool with_main = main_too ? !f.with_main : f.with_main;
 			char *h[2], *c[2], *dot[2];
