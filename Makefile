@@ -82,7 +82,7 @@ GOALS := $(or $(MAKECMDGOALS),all)
 NO_BUILD_GOALS := clean help format format-check uninstall
 DEPS := $(strip \
 	$(if $(filter-out $(NO_BUILD_GOALS),$(GOALS)),build) \
-	$(if $(filter check test test-% valgrind-% stress,$(GOALS)),check) \
+	$(if $(filter check test test-% valgrind-% stress fuzz,$(GOALS)),check) \
 	$(if $(filter bench,$(GOALS)),bench) \
 	$(if $(filter format format-check,$(GOALS)),format))
 ifneq ($(DEPS),)
@@ -94,7 +94,7 @@ endif
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all check test demo bench clean format format-check help
+.PHONY: all check test demo bench fuzz clean format format-check help
 
 # Filled in by the fragments.
 ALL :=
@@ -182,6 +182,11 @@ help:
 	'                 one table (docs/performance.md)' \
 	'  stress         random pipelines with fresh seeds in both scheduling' \
 	'                 modes for STRESS_SECONDS (60; VARIANT=tsan, asan)' \
+	'  fuzz           the compiler under libFuzzer, FUZZ_SECONDS per target' \
+	'                 (docs/reliability.md)' \
+	'  test-libfuzzer, test-nomem-compiler, test-nomem-programs' \
+	'                 libFuzzer replay and smoke run (in make test of the' \
+	'                 plain build), out-of-memory sweeps (asan build)' \
 	'  install        the variant built: pipec, libpipec.a and .so, pipec.h,' \
 	'                 pipec.pc, the CMake package, pipec.mk, the man pages,' \
 	'                 the vim files and bash completion (docs/install.md)' \
@@ -221,6 +226,10 @@ help:
 	'                 keeps its symbols' \
 	'  LDCONFIG       run after make install without DESTDIR (default' \
 	'                 ldconfig; empty: not run)' \
+	'  FUZZ_SECONDS   make fuzz: seconds per target (default 60)' \
+	'  FUZZ_CORPUS    make fuzz: where the corpora grow (default' \
+	'                 build/fuzz/corpus)' \
+	'  STRESS_SECONDS make stress: how long (default 60)' \
 	'  PEERS          make bench: the folder of the Go and Rust peer' \
 	'                 programs (default ../shared/bench/peers)' \
 	'  QUICK=1        make bench: the quick run, about two minutes' \
@@ -229,6 +238,12 @@ help:
 	'' \
 	'In the environment:' \
 	'  FUZZ_SEED, FUZZ_COUNT      test-fuzz: another set of mutations' \
+	'  FUZZ_SMOKE_SEED            test-libfuzzer: the seed of its 10 s run' \
+	'  PIPEC_FUZZ_CC              the compilers fuzz_cc runs (default cc)' \
+	'  NOMEM_STRIDE=K             test-nomem-*: fail every Kth' \
+	'                             allocation (default 3; 1: all)' \
+	'  PIPEC_NOMEM_STRICT=1       test-nomem-programs: fail on the known' \
+	'                             problem too' \
 	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \
 	'  PIPEC_TEST_SLOW            the runtime tests: sizes, seed, time' \
 	'                             limits (tests/runtime/runtime-tests.mk)' \

@@ -12,7 +12,11 @@
 
 #include "diag.h"
 
-#define BLOCK_SIZE (64 * 1024)
+/* Tests of running out of memory build this file with a smaller block,
+ * so that more of the compile's allocations can be made to fail. */
+#ifndef ARENA_BLOCK_SIZE
+#define ARENA_BLOCK_SIZE (64 * 1024)
+#endif
 
 struct ArenaBlock {
 	ArenaBlock *next;
@@ -26,10 +30,10 @@ void *arena_alloc(Arena *a, size_t size)
 	size = (size + align - 1) & ~(align - 1);
 	ArenaBlock *b = a->blocks;
 	if (!b || b->size - b->used < size) {
-		size_t cap = size > BLOCK_SIZE ? size : BLOCK_SIZE;
+		size_t cap = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
 		b = malloc(sizeof(*b) + cap);
 		if (!b)
-			die("out of memory");
+			diag_out_of_memory();
 		b->used = 0;
 		b->size = cap;
 		b->next = a->blocks;

@@ -4,7 +4,7 @@
  *
  * The lexer, parser and checks allocate every node and string here; the
  * driver frees the arena when the compile ends. Allocation never returns
- * NULL: running out of memory is fatal (die()).
+ * NULL: running out of memory ends the compile (diag_out_of_memory()).
  */
 #ifndef PIPEC_ARENA_H
 #define PIPEC_ARENA_H

@@ -63,7 +63,8 @@ typedef enum LitKind {
 
 typedef struct Lit {
 	LitKind kind;
-	const char *text; /* the literal's source text, usable as C */
+	const char *text; /* the literal's source text, usable as C (a
+	                     string's as util_c_literal() makes it) */
 	long long ival;   /* LIT_INT, LIT_BOOL */
 	Loc loc;
 } Lit;

@@ -18,6 +18,7 @@
 
 #include "check_internal.h"
 #include "import.h"
+#include "util.h"
 
 /* Takes the include guards of the message files p imports (at the first
  * import of each), and its own if it is one (at its start). */
@@ -156,8 +157,22 @@ void check_params(Checker *ck)
 static void check_fields(Checker *ck, const Message *m, const Variant *v)
 {
 	Table fields = {0};
+	/* The fields are the constructor's parameters, in whose scope it
+	 * names the message's type and the variant's tag constant. */
+	const char *tag =
+	        arena_printf(ck->a, "%s_%s", util_upper(ck->a, m->name),
+	                     util_upper(ck->a, v->name));
 	for (Field *f = v->fields; f; f = f->next) {
 		check_name(ck, f->name, f->loc, "a field");
+		bool is_type = strcmp(f->name, m->name) == 0;
+		if (is_type || strcmp(f->name, tag) == 0)
+			diag_error(
+			        ck->d, f->loc,
+			        "a field cannot be named '%s': the "
+			        "constructor of '%s.%s' uses that name for %s",
+			        f->name, m->name, v->name,
+			        is_type ? "the message's type"
+			                : "the tag constant");
 		Field *of = check_table_get(&fields, f->name);
 		if (of) {
 			diag_error(ck->d, f->loc,

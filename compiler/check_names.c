@@ -121,6 +121,21 @@ static void set_var(GenVars *gv, char name, const char *value)
 	gv->v[name - 'A'] = value;
 }
 
+/* A pipeline or a message named "pipec" in any case: the C names made
+ * from it ("pipec_run", "PIPEC_A") would be the runtime's. */
+static void check_stem(Checker *ck, const char *name, Loc loc, const char *what)
+{
+	static const char stem[] = "pipec";
+	for (size_t i = 0; i < sizeof stem; i++)
+		if ((name[i] | 0x20) != (stem[i] | 0x20))
+			return;
+	diag_error(ck->d, loc,
+	           "%s cannot be named '%s': the names the generated C "
+	           "makes from it would start with 'pipec_' or 'PIPEC_', "
+	           "which are reserved for the runtime",
+	           what, name);
+}
+
 /* $P and $Q, when the file has a pipeline. */
 static void pipeline_vars(Checker *ck, GenVars *gv)
 {
@@ -133,6 +148,7 @@ static void pipeline_vars(Checker *ck, GenVars *gv)
 
 void check_gen_pipeline(Checker *ck)
 {
+	check_stem(ck, ck->p->name, ck->p->name_loc, "the pipeline");
 	GenVars gv;
 	pipeline_vars(ck, &gv);
 	gen_rows(ck, GEN_PIPELINE, false, gv.v,
@@ -146,8 +162,24 @@ void check_gen_message(Checker *ck, const Message *m)
 	pipeline_vars(ck, &gv);
 	set_var(&gv, 'M', m->name);
 	set_var(&gv, 'U', util_upper(ck->a, m->name));
-	gen_rows(ck, GEN_MESSAGE, false, gv.v,
-	         arena_printf(ck->a, "message '%s'", m->name), m->loc);
+	const char *owner = arena_printf(ck->a, "message '%s'", m->name);
+	gen_rows(ck, GEN_MESSAGE, false, gv.v, owner, m->loc);
+	/* The hooks are C names the header declares too. */
+	if (m->drop_fn)
+		gen_name(ck, m->drop_fn, "the drop hook", owner, m->drop_loc);
+	if (m->copy_fn && !(m->drop_fn && strcmp(m->drop_fn, m->copy_fn) == 0))
+		gen_name(ck, m->copy_fn, "the copy hook", owner, m->copy_loc);
+	/* (An imported message was checked in its own file.) */
+	if (!m->from)
+		check_stem(ck, m->name, m->loc, "a message");
+	for (int id = 0; id < GN_COUNT && !m->from; id++)
+		if (gen_name_rows[id].scope == GEN_LOCAL &&
+		    strcmp(m->name, gen_name_rows[id].tmpl) == 0)
+			diag_error(ck->d, m->loc,
+			           "a message cannot be named '%s': the "
+			           "generated C uses that name for %s, which "
+			           "would hide the message's type",
+			           m->name, gen_name_rows[id].role);
 }
 
 void check_gen_variant(Checker *ck, const Message *m, const Variant *v)

@@ -178,6 +178,13 @@ void diag_error_noloc(Diag *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+_Noreturn void diag_out_of_memory(void)
+{
+	fflush(stdout);
+	fputs("pipec: error: out of memory\n", stderr);
+	exit(1);
+}
+
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;

@@ -17,7 +17,8 @@
  * (-Werror=NAME); the notes after a warning that is off are not shown
  * either. Bugs in pipec itself go
  * through die()/UNREACHABLE(), which name the C file and line and exit
- * with status 3 - never mixed with user errors.
+ * with status 3 - never mixed with user errors. Running out of memory
+ * is neither: diag_out_of_memory() says so and exits with status 1.
  */
 #ifndef PIPEC_DIAG_H
 #define PIPEC_DIAG_H
@@ -81,6 +82,11 @@ void diag_error_noloc(Diag *d, const char *fmt, ...)
 
 /* An internal error in pipec: prints "pipec: internal error: ..." with
  * the C file and line, and exits with status 3. */
+/* Out of memory, anywhere: prints "pipec: error: out of memory" and
+ * exits with status 1, as for any compile that fails (the driver's exit
+ * handler removes the temporary files of the outputs first). */
+_Noreturn void diag_out_of_memory(void);
+
 #define die(...)      die_at(__FILE__, __LINE__, __VA_ARGS__)
 #define UNREACHABLE() die_at(__FILE__, __LINE__, "unreachable code reached")
 _Noreturn void die_at(const char *file, int line, const char *fmt, ...)

@@ -78,7 +78,7 @@ static void emit_message_types(Out *o, const Message *m)
 	out_tmpl(o, &vars,
 	         "/* Message $M: the tag says which member of `as` is valid. "
 	         "*/\n"
-	         "typedef struct $M {\n"
+	         "struct $M {\n"
 	         "\t$M_tag tag;\n");
 	if (payload) {
 		out_puts(o, "\tunion {\n");
@@ -93,7 +93,7 @@ static void emit_message_types(Out *o, const Message *m)
 		}
 		out_puts(o, "\t} as;\n");
 	}
-	out_tmpl(o, &vars, "} $M;\n\n");
+	out_tmpl(o, &vars, "};\n\n");
 }
 
 /*
@@ -179,19 +179,24 @@ static void emit_functions(Out *o, const EmitOptions *eo, const Message *m)
 		out_tmpl(o, &vars, "void $D($M *m);\n");
 	if (m->copy_fn)
 		out_tmpl(o, &vars, "void $C($M *dst, const $M *src);\n");
+	/* Their parameters and locals have the reserved prefix, so that no
+	 * hook named like them is hidden ("drop(m)"). */
+	out_tmpl(
+	        o, &vars,
+	        "\n/* Frees what the message owns (the drop hook, if any): for "
+	        "a message\n * received and not sent on. */\n"
+	        "static inline void $M_destroy($M *pipec_m)\n{\n");
 	out_tmpl(o, &vars,
-	         "\n/* Frees what m owns (the drop hook, if any): for a "
-	         "message received and\n * not sent on. */\n"
-	         "static inline void $M_destroy($M *m)\n{\n");
+	         m->drop_fn ? "\t$D(pipec_m);\n}\n\n"
+	                    : "\t(void)pipec_m;\n}\n\n");
 	out_tmpl(o, &vars,
-	         m->drop_fn ? "\t$D(m);\n}\n\n" : "\t(void)m;\n}\n\n");
+	         "/* A copy of the message owning its own payload (the copy "
+	         "hook, if any). */\n"
+	         "static inline $M $M_clone(const $M *pipec_m)\n{\n");
 	out_tmpl(o, &vars,
-	         "/* A copy of m owning its own payload (the copy hook, if "
-	         "any). */\n"
-	         "static inline $M $M_clone(const $M *m)\n{\n");
-	out_tmpl(o, &vars,
-	         m->copy_fn ? "\t$M c;\n\t$C(&c, m);\n\treturn c;\n}\n\n"
-	                    : "\treturn *m;\n}\n\n");
+	         m->copy_fn ? "\t$M pipec_c;\n\t$C(&pipec_c, pipec_m);\n"
+	                      "\treturn pipec_c;\n}\n\n"
+	                    : "\treturn *pipec_m;\n}\n\n");
 }
 
 /* The typed ports of message $M: one line each over pipec_port_*. */
@@ -400,7 +405,21 @@ bool emit_header(const Program *p, const EmitOptions *eo, FILE *f)
 	                 NULL, NULL);
 	emit_prologue(&o, p, eo, guard);
 
-	/* Imported messages are declared by their own file's header. */
+	/* Imported messages are declared by their own file's header. The
+	 * others' type names come first, so that a payload can point to any
+	 * message of the file, declared before it or after. */
+	bool own = false;
+	for (const Message *m = p->messages; m; m = m->next) {
+		if (m->from)
+			continue;
+		if (!own)
+			out_puts(&o, "/* The messages of this file, defined "
+			             "below. */\n");
+		out_printf(&o, "typedef struct %s %s;\n", m->name, m->name);
+		own = true;
+	}
+	if (own)
+		out_puts(&o, "\n");
 	for (const Message *m = p->messages; m; m = m->next)
 		if (!m->from)
 			emit_message(&o, eo, m);

@@ -139,13 +139,15 @@ static void emit_msg_type(Out *o, const Program *p, const Message *m)
 	const char *copy = gen_name(o, GN_MSG_COPY_ENTRY, p, m, NULL, NULL);
 	if (m->drop_fn)
 		out_printf(o,
-		           "static void %s(void *m, void *ctx)\n"
-		           "{\n\t(void)ctx;\n\t%s((%s *)m);\n}\n\n",
+		           "static void %s(void *pipec_m, void *pipec_ctx)\n"
+		           "{\n\t(void)pipec_ctx;\n\t%s((%s *)pipec_m);\n}\n\n",
 		           drop, m->drop_fn, M);
 	if (m->copy_fn)
 		out_printf(o,
-		           "static void %s(void *dst, const void *src)\n"
-		           "{\n\t%s((%s *)dst, (const %s *)src);\n}\n\n",
+		           "static void %s(void *pipec_dst, const void "
+		           "*pipec_src)\n"
+		           "{\n\t%s((%s *)pipec_dst, (const %s *)pipec_src);\n}"
+		           "\n\n",
 		           copy, m->copy_fn, M, M);
 	out_printf(o, "static const char *const %s[] = {", names);
 	for (const Variant *v = m->variants; v; v = v->next)
@@ -319,8 +321,15 @@ static void emit_params(Out *o, const Program *p)
 	out_printf(o, "\tstatic const %s_params defaults = {", P);
 	if (!p->params)
 		out_puts(o, "0");
+	/* An integer by its value: C would read "0999" as a bad octal
+	 * number and "0777" as 511. */
 	for (const Param *pa = p->params; pa; pa = pa->next)
-		out_printf(o, "\n\t\t.%s = %s,", pa->name, pa->def.text);
+		if (pa->def.kind == LIT_INT)
+			out_printf(o, "\n\t\t.%s = %lld,", pa->name,
+			           pa->def.ival);
+		else
+			out_printf(o, "\n\t\t.%s = %s,", pa->name,
+			           pa->def.text);
 	out_puts(o, p->params ? "\n\t};\n" : "};\n");
 	out_puts(o, "\t*params = defaults;\n}\n\n");
 	out_printf(o,

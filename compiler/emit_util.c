@@ -52,7 +52,7 @@ void out_printf(Out *o, const char *fmt, ...)
 	}
 	char *big = malloc((size_t)n + 1);
 	if (!big)
-		die("out of memory");
+		diag_out_of_memory();
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -19,6 +19,10 @@
  *                             fields)
  *               GEN_STAGE     stage
  *               GEN_BODY      (none: a name a stage body uses itself)
+ *               GEN_LOCAL     (none: a parameter name of generated
+ *                             functions, before a parameter of the
+ *                             message's type, which it would hide: no
+ *                             message may be named so)
  *   TEMPLATE  the name, in the $-syntax of util_subst() and the emitters'
  *             out_tmpl():
  *               $P the pipeline's name    $Q it in upper case
@@ -109,7 +113,12 @@
 	X(GN_BODY_SELF, GEN_BODY, "self", "the stage instance")                \
 	X(GN_BODY_PARAMS, GEN_BODY, "params", "the parameters")                \
 	X(GN_BODY_REPLICA, GEN_BODY, "replica", "the instance's index")        \
-	X(GN_BODY_REPLICAS, GEN_BODY, "replicas", "the number of instances")
+	X(GN_BODY_REPLICAS, GEN_BODY, "replicas", "the number of instances")   \
+	/* parameters of the generated functions */                            \
+	X(GN_LOCAL_PORT, GEN_LOCAL, "port", "the port functions' port")        \
+	X(GN_LOCAL_PORTS, GEN_LOCAL, "ports", "the select function's ports")   \
+	X(GN_LOCAL_N, GEN_LOCAL, "n", "the select function's count")           \
+	X(GN_LOCAL_V, GEN_LOCAL, "v", "a constructor's payload")
 
 typedef enum GenScope {
 	GEN_PIPELINE,
@@ -119,6 +128,7 @@ typedef enum GenScope {
 	GEN_PAYLOAD,
 	GEN_STAGE,
 	GEN_BODY,
+	GEN_LOCAL,
 } GenScope;
 
 /* clang-format off */

@@ -323,18 +323,28 @@ static void track_tmp(char *tmp, bool live)
 	UNREACHABLE();
 }
 
-/* Interrupted while writing: remove the temporary files, then die of the
- * same signal. unlink() and raise() are async-signal-safe. */
-static void on_signal(int sig)
+/* Removes the temporary files that exist: on a signal, and at an exit
+ * in the middle of the writing (out of memory, an internal error).
+ * unlink() is async-signal-safe. */
+static void remove_live_tmp(void)
 {
 	for (int i = 0; i < MAX_TMP; i++)
 		if (live_tmp[i])
 			unlink(live_tmp[i]);
+}
+
+/* Interrupted while writing: remove the temporary files, then die of the
+ * same signal. raise() is async-signal-safe too. */
+static void on_signal(int sig)
+{
+	remove_live_tmp();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static void catch_signals(void)
+/* From here on, no temporary file outlives pipec: a signal or an exit
+ * removes them. */
+static void guard_tmp(void)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 	struct sigaction sa;
@@ -343,6 +353,7 @@ static void catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	atexit(remove_live_tmp);
 }
 
 /* The file a chain of symbolic links ends at (path itself if it is not a
@@ -414,13 +425,13 @@ static bool output_open(Output *o, Diag *d)
 	if (o->how != TO_FILE) {
 		o->f = open_memstream(&o->mem, &o->memlen);
 		if (!o->f)
-			die("out of memory");
+			diag_out_of_memory();
 		return true;
 	}
 	size_t n = strlen(o->path);
 	o->tmp = malloc(n + sizeof(".tmpXXXXXX"));
 	if (!o->tmp)
-		die("out of memory");
+		diag_out_of_memory();
 	memcpy(o->tmp, o->path, n);
 	strcpy(o->tmp + n, ".tmpXXXXXX");
 	int fd = mkstemp(o->tmp);
@@ -801,7 +812,7 @@ int main(int argc, char **argv)
 	if (p && diag.errors == 0 && !opt.check_only)
 		rc = choose_outputs(p, &opt, &arena);
 	if (p && diag.errors == 0 && !opt.check_only && rc < 0) {
-		catch_signals();
+		guard_tmp();
 		write_outputs(p, &opt, &arena, &diag);
 	}
 

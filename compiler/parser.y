@@ -201,6 +201,22 @@ static void add_import(ParseState *ps, Token s)
 	ps->p->nimports++;
 }
 
+/* A string literal, as the C the emitters paste it into must read it;
+ * an escape C would refuse is an error here, at the escape. */
+static const char *string_literal(ParseState *ps, Token t)
+{
+	const char *text = name_of(ps, t);
+	if (t.len < 2 || text[t.len - 1] != '"')
+		return text; /* an unterminated string, reported */
+	const char *why, *bad = util_string_bad_escape(ps->a, text, &why);
+	if (bad) {
+		Loc at = t.loc;
+		at.col += (int)(bad - text);
+		diag_error(ps->d, at, "%s", why);
+	}
+	return util_c_literal(ps->a, text);
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -474,7 +490,7 @@ literal(L) ::= MINUS(M) FLOAT(T). {
 literal(L) ::= STRING(T). {
 	memset(&L, 0, sizeof(L));
 	L.kind = LIT_STRING;
-	L.text = name_of(ps, T);
+	L.text = string_literal(ps, T);
 	L.loc = T.loc;
 }
 literal(L) ::= TRUE(T). {
@@ -1037,7 +1053,7 @@ Program *parse_program(const Src *src, Arena *a, Diag *d)
 	lexer_init(&lx, src, d);
 	void *parser = ParseAlloc(malloc);
 	if (!parser)
-		die("out of memory");
+		diag_out_of_memory();
 	Token t;
 	int lex_errors = 0;
 	do {

@@ -25,7 +25,7 @@ static void cannot(Diag *d, const Import *at, const char *fmt, ...)
 	va_end(ap);
 	char *why = malloc(n < 0 ? 1 : (size_t)n + 1);
 	if (!why)
-		die("out of memory");
+		diag_out_of_memory();
 	va_start(ap, fmt);
 	vsnprintf(why, n < 0 ? 1 : (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -55,16 +55,22 @@ bool source_read(Src *src, const char *path, Arena *a, Diag *d,
 	 * larger than the limit is not read further. */
 	size_t cap = 64 * 1024, n = 0;
 	char *buf = malloc(cap);
-	if (!buf)
-		die("out of memory");
+	if (!buf) {
+		fclose(f);
+		diag_out_of_memory();
+	}
 	for (;;) {
 		n += fread(buf + n, 1, cap - n, f);
 		if (n < cap || n > SOURCE_MAX_SIZE)
 			break;
 		cap *= 2;
-		buf = realloc(buf, cap);
-		if (!buf)
-			die("out of memory");
+		char *more = realloc(buf, cap);
+		if (!more) {
+			free(buf);
+			fclose(f);
+			diag_out_of_memory();
+		}
+		buf = more;
 	}
 	bool failed = ferror(f);
 	int err = errno;

@@ -78,6 +78,142 @@ char *util_c_string(Arena *a, const char *s)
 	return buf;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *util_string_bad_escape(Arena *a, const char *lit, const char **why)
+{
+	for (const char *p = lit; *p; p++) {
+		if (*p != '\\')
+			continue;
+		const char *at = p++;
+		unsigned long v = 0;
+		int n = 0;
+		switch (*p) {
+		case '\'':
+		case '"':
+		case '?':
+		case '\\':
+		case 'a':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+		case 'v':
+			continue;
+		case 'x':
+			for (; hex_digit(p[1]) >= 0; p++, n++)
+				if ((v = v * 16 +
+				         (unsigned long)hex_digit(p[1])) > 0xff)
+					v = 0x100;
+			if (n == 0) {
+				*why = "'\\x' with no hexadecimal digit after "
+				       "it";
+				return at;
+			}
+			if (v > 0xff) {
+				*why = arena_printf(
+				        a,
+				        "escape sequence '%.*s' is out "
+				        "of range (at most \\xff)",
+				        (int)(p + 1 - at), at);
+				return at;
+			}
+			continue;
+		case 'u':
+		case 'U': {
+			int want = *p == 'u' ? 4 : 8;
+			for (; n < want && hex_digit(p[1]) >= 0; p++, n++)
+				v = v * 16 + (unsigned long)hex_digit(p[1]);
+			if (n < want) {
+				*why = arena_printf(
+				        a,
+				        "'\\%c' needs %d hexadecimal "
+				        "digits",
+				        at[1], want);
+				return at;
+			}
+			/* C11 6.4.3: not below U+00A0 but for $ @ `, not a
+			 * surrogate, not past U+10FFFF. */
+			if ((v < 0xa0 && v != 0x24 && v != 0x40 && v != 0x60) ||
+			    (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) {
+				*why = arena_printf(
+				        a,
+				        "'%.*s' names a character C "
+				        "does not allow in a '\\%c' "
+				        "escape",
+				        (int)(p + 1 - at), at, at[1]);
+				return at;
+			}
+			continue;
+		}
+		default:
+			if (*p >= '0' && *p <= '7') {
+				for (v = 0; n < 3 && *p >= '0' && *p <= '7';
+				     p++, n++)
+					v = v * 8 + (unsigned long)(*p - '0');
+				p--;
+				if (v <= 0377)
+					continue;
+				*why = arena_printf(
+				        a,
+				        "escape sequence '%.*s' is out "
+				        "of range (at most \\377)",
+				        (int)(p + 1 - at), at);
+				return at;
+			}
+			if (!*p) {
+				*why = "a '\\' at the end of a string";
+				return at;
+			}
+			*why = arena_printf(
+			        a,
+			        "unknown escape sequence '\\%c' in a "
+			        "string",
+			        *p);
+			if ((unsigned char)*p < 0x20 ||
+			    (unsigned char)*p >= 0x7f)
+				*why = "unknown escape sequence in a string: a "
+				       "'\\' before a control character or a "
+				       "non-ASCII byte";
+			return at;
+		}
+	}
+	return NULL;
+}
+
+char *util_c_literal(Arena *a, const char *lit)
+{
+	/* At most 4 bytes ("\ooo") for each byte, and the NUL. */
+	char *buf = arena_alloc(a, 4 * strlen(lit) + 1);
+	char *q = buf;
+	for (const char *p = lit; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '?' && p > lit && p[-1] == '?') {
+			*q++ = '\\';
+			*q++ = '?';
+		} else if (c < 0x20 || c == 0x7f) {
+			*q++ = '\\';
+			*q++ = (char)('0' + (c >> 6));
+			*q++ = (char)('0' + (c >> 3 & 7));
+			*q++ = (char)('0' + (c & 7));
+		} else {
+			*q++ = (char)c;
+		}
+	}
+	*q = '\0';
+	return buf;
+}
+
 const char *util_base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');

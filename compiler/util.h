@@ -6,7 +6,7 @@
  * $-templates that spell generated names (gen_names.h).
  *
  * The functions that make a string allocate it in the arena given; none
- * fails (running out of memory is fatal, see arena.h).
+ * fails (running out of memory ends the compile, see arena.h).
  */
 #ifndef PIPEC_UTIL_H
 #define PIPEC_UTIL_H
@@ -36,6 +36,25 @@ const char *util_count_text(Arena *a, const Count *c, const char *if_none);
  * trigraph forms under -std=c11). Other bytes, UTF-8 included, are kept.
  */
 char *util_c_string(Arena *a, const char *s);
+
+/*
+ * A string literal as the .pipe file writes it (quotes included), checked
+ * for what C would refuse in it: NULL if nothing, else where the first
+ * escape C refuses starts (its backslash), with *why the message (in a):
+ * an unknown escape ("\q"), an octal or hexadecimal one past a byte
+ * ("\777", "\x100"), "\x" without digits, a "\u" or "\U" without its
+ * digits or naming a character C does not allow there.
+ */
+const char *util_string_bad_escape(Arena *a, const char *lit, const char **why);
+
+/*
+ * A string literal as the .pipe file writes it (checked), as C11 must
+ * see it to read the same bytes: a '\' before each '?' that follows a '?'
+ * (-std=c11 replaces trigraphs such as "??(" before anything else), and
+ * each control byte as an octal escape (gcc ends a line at a carriage
+ * return, even in a string).
+ */
+char *util_c_literal(Arena *a, const char *lit);
 
 /* The last component of path ("src/a.pipe" -> "a.pipe"); points into
  * path. */

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,12 +115,14 @@ static bool parse_size(const char *s, size_t *v)
 	return true;
 }
 
+/* A finite number: "nan", "inf" and what overflows are refused; what is
+ * too small to represent is taken as strtod rounds it (to a subnormal or
+ * zero), as a C literal is. */
 static bool parse_double(const char *s, double *v)
 {
 	char *end;
-	errno = 0;
 	double x = strtod(s, &end);
-	if (end == s || *end || errno || isspace((unsigned char)*s))
+	if (end == s || *end || isspace((unsigned char)*s) || !isfinite(x))
 		return false;
 	*v = x;
 	return true;

@@ -42,7 +42,7 @@ check() {
 
 # sha256sum's lines for the regular files under $1, sorted by path.
 want() {
-	find "$1" -type f -print0 | sort -z | xargs -0 sha256sum >"$dir/want"
+	find "$1" -type f -print0 | sort -z | xargs -0 -r sha256sum >"$dir/want"
 }
 
 # same_as_sha256sum ROOT [OPTIONS...]
@@ -80,6 +80,7 @@ for opts in "" "--workers 1 --capacity 0" "--workers 8 --capacity 1" \
 	same_as_sha256sum t $opts
 done
 same_as_sha256sum t/
+same_as_sha256sum t/empty-folder
 same_as_sha256sum t/a/one
 cd "$repo" || exit 1
 same_as_sha256sum compiler

@@ -410,6 +410,11 @@ static void test_driver_flags_in_both_forms(void **state)
 	       "limit=10 workers=2 capacity=4 ratio=0.5 verbose=0 "
 	       "label=none chunk_size=1 ticks=2 sigint=blocked\n",
 	       "");
+	/* Too small for a double: rounded as a C literal is, not refused. */
+	expect("show", ARGS("--ratio", "1e-999"), 0,
+	       "limit=10 workers=2 capacity=4 ratio=0 verbose=0 "
+	       "label=none chunk_size=1 ticks=2 sigint=blocked\n",
+	       "");
 	expect("show", ARGS("--verbose", "on"), 0,
 	       "limit=10 workers=2 capacity=4 ratio=0.5 verbose=1 "
 	       "label=none chunk_size=1 ticks=2 sigint=blocked\n",
@@ -431,6 +436,13 @@ static void test_driver_bad_usage_exits_2(void **state)
 	                   "bad value ' 1' for --limit (expected long)");
 	expect_usage_error(ARGS("--ratio=abc"),
 	                   "bad value 'abc' for --ratio (expected double)");
+	/* A double is finite: no NaN, no infinity, nothing that overflows. */
+	expect_usage_error(ARGS("--ratio", "nan"),
+	                   "bad value 'nan' for --ratio (expected double)");
+	expect_usage_error(ARGS("--ratio", "-inf"),
+	                   "bad value '-inf' for --ratio (expected double)");
+	expect_usage_error(ARGS("--ratio", "1e999"),
+	                   "bad value '1e999' for --ratio (expected double)");
 	expect_usage_error(ARGS("--verbose=maybe"),
 	                   "bad value 'maybe' for --verbose (expected bool)");
 	expect_usage_error(ARGS("--chunk-size", "-1"),

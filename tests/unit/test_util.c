@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_util.c - the shared helpers (compiler/util.c): upper case, counts
- * as C and as text, C string literals, base names, extensions and
- * $-templates.
+ * as C and as text, C string literals, the escapes of a .pipe string and
+ * its text as C, base names, extensions and $-templates.
  */
 #include <string.h>
 
@@ -72,6 +72,77 @@ static void test_c_string(void **state)
 	arena_free(&a);
 }
 
+/* The first escape C refuses, from its backslash, and why. */
+static const char *bad_escape(Arena *a, const char *lit, const char **why)
+{
+	*why = NULL;
+	return util_string_bad_escape(a, lit, why);
+}
+
+static void test_string_escapes(void **state)
+{
+	(void)state;
+	Arena a = {0};
+	const char *why;
+	const char *ok = "\"\\' \\\" \\? \\\\ \\a\\b\\f\\n\\r\\t\\v \\0 \\7 "
+	                 "\\377 \\1234 \\x0 \\x00ff \\xFFz \\u00a0 \\u0024 "
+	                 "\\u0040 \\u0060 \\U0010FFFF \\ud7ff\"";
+	assert_null(bad_escape(&a, ok, &why));
+	assert_null(why);
+
+	const char *lit = "\"a\\q\"";
+	assert_ptr_equal(bad_escape(&a, lit, &why), lit + 2);
+	assert_string_equal(why, "unknown escape sequence '\\q' in a string");
+	lit = "\"\\400\"";
+	assert_ptr_equal(bad_escape(&a, lit, &why), lit + 1);
+	assert_string_equal(why, "escape sequence '\\400' is out of range "
+	                         "(at most \\377)");
+	lit = "\"\\x0100\"";
+	assert_ptr_equal(bad_escape(&a, lit, &why), lit + 1);
+	assert_string_equal(why, "escape sequence '\\x0100' is out of range "
+	                         "(at most \\xff)");
+	/* So many digits that the value would wrap: still out of range. */
+	assert_non_null(
+	        bad_escape(&a, "\"\\x10000000000000000000000000000ff\"", &why));
+	assert_non_null(bad_escape(&a, "\"\\xg\"", &why));
+	assert_string_equal(why, "'\\x' with no hexadecimal digit after it");
+	assert_non_null(bad_escape(&a, "\"\\u123\"", &why));
+	assert_string_equal(why, "'\\u' needs 4 hexadecimal digits");
+	assert_null(bad_escape(&a, "\"\\U0000ffff\"", &why));
+	/* Below U+00A0 but $ @ `, surrogates, past U+10FFFF. */
+	assert_non_null(bad_escape(&a, "\"\\u0041\"", &why));
+	assert_non_null(bad_escape(&a, "\"\\uDFFF\"", &why));
+	assert_non_null(bad_escape(&a, "\"\\U00110000\"", &why));
+	assert_non_null(bad_escape(&a, "\"\\\x01\"", &why));
+	/* The lexer keeps a '\\' from the closing quote: the end, at most. */
+	assert_non_null(bad_escape(&a, "\"\\", &why));
+	arena_free(&a);
+}
+
+static void test_c_literal(void **state)
+{
+	(void)state;
+	Arena a = {0};
+	assert_string_equal(util_c_literal(&a, "\"plain \\n\""),
+	                    "\"plain \\n\"");
+	/* No trigraph: "?" "?(" would be '[' in C11 (and here too, were the
+	 * strings not cut between the two '?'). */
+	assert_string_equal(util_c_literal(&a, "\"?"
+	                                       "?(x) ?"
+	                                       "?"
+	                                       "?\""),
+	                    "\"?\\?(x) ?\\?\\?\"");
+	assert_string_equal(util_c_literal(&a, "\"\\?"
+	                                       "?=\""),
+	                    "\"\\?\\?=\"");
+	/* A control byte as an octal escape of three digits: a digit after
+	 * it stays a digit. */
+	assert_string_equal(util_c_literal(&a, "\"a\rb\x01"
+	                                       "2\x7f\t\""),
+	                    "\"a\\015b\\0012\\177\\011\"");
+	arena_free(&a);
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
@@ -103,8 +174,12 @@ static void test_subst(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_upper),    cmocka_unit_test(test_counts),
-	        cmocka_unit_test(test_c_string), cmocka_unit_test(test_paths),
+	        cmocka_unit_test(test_upper),
+	        cmocka_unit_test(test_counts),
+	        cmocka_unit_test(test_c_string),
+	        cmocka_unit_test(test_string_escapes),
+	        cmocka_unit_test(test_c_literal),
+	        cmocka_unit_test(test_paths),
 	        cmocka_unit_test(test_subst),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
