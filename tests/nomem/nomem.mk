@@ -61,7 +61,7 @@ test-nomem-compiler: $(PIPEC_FAULTS)
 #       allocated (tests/nomem/programs.sh).
 
 NOMEM_RT_OBJS := $(RUNTIME_SRC:runtime/%.c=$(O)/tests/runtime/faults/%.o) \
-	$(NOMEM_DIR)/rt_faults.o
+	$(O)/runtime/fcontext.o $(NOMEM_DIR)/rt_faults.o
 NOMEM_PROGRAMS := squares wordfreq logstats digest follow pgrep
 NOMEM_BINS := $(NOMEM_PROGRAMS:%=$(NOMEM_DIR)/%)
 
