@@ -4,11 +4,12 @@
 # fuzz.mk): fuzz_compile and fuzz_cc, with the seeds in DIR/seeds and the
 # regression inputs of tests/regress/.
 #
-# usage: tests/fuzz/libfuzzer.sh fuzz DIR SECONDS CORPUS
-#   fuzzes with each target for SECONDS, one after the other, at the
-#   lowest priority (nice -n 19), growing CORPUS/compile and CORPUS/cc;
-#   a crash, leak, hang or bad output goes to DIR/artifacts/. Prints
-#   each run's executions, time and corpus size.
+# usage: tests/fuzz/libfuzzer.sh fuzz DIR SECONDS CORPUS [TARGET...]
+#   fuzzes with each target (compile, cc; default both) for SECONDS, one
+#   after the other, at the lowest priority (nice -n 19), growing
+#   CORPUS/compile and CORPUS/cc; a crash, leak, hang or bad output goes
+#   to DIR/artifacts/. Prints each run's executions, time and corpus
+#   size.
 # usage: tests/fuzz/libfuzzer.sh check DIR SECONDS
 #   (make check) replays every seed and regression input through
 #   fuzz_compile, fuzzes with it for SECONDS from a fixed seed
@@ -26,6 +27,7 @@ mode=$1
 dir=$2
 seconds=$3
 corpus=${4:-}
+[ $# -gt 4 ] && shift 4 || set -- compile cc
 regress=tests/regress
 
 # shellcheck disable=SC2086
@@ -43,7 +45,7 @@ case $mode in
 fuzz)
 	mkdir -p "$dir/artifacts"
 	status=0
-	for target in compile cc; do
+	for target in "$@"; do
 		mkdir -p "$corpus/$target"
 		log=$dir/fuzz-$target.log
 		# fuzz_cc runs a C compiler per input: a longer time-out.
