@@ -502,6 +502,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	Front f;
 	front_run(&f, data, size);
+	/* A regression input that the checks refuse would test nothing. */
+	if (getenv("PIPEC_FUZZ_MUST_COMPILE") &&
+	    !(f.checked && !f.p->is_module))
+		harness_fail(&f, "the checks refuse an input that must compile "
+		                 "(PIPEC_FUZZ_MUST_COMPILE)");
 	if (f.checked && !f.p->is_module && !contains(data, size, "fzh_")) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s/cc", harness_dir());

@@ -15,7 +15,8 @@
 #   fuzz_compile, fuzzes with it for SECONDS from a fixed seed
 #   (FUZZ_SMOKE_SEED, default 1) into a scratch corpus, and replays a
 #   few inputs (the examples, the golden tests, tests/regress/cc-*)
-#   through fuzz_cc. Fails on the first finding.
+#   through fuzz_cc, each of which the checks must accept. Fails on the
+#   first finding.
 #
 # FUZZ_ENV (environment settings for the targets) and FUZZ_FLAGS (more
 # libFuzzer flags) come from the makefile. fuzz_cc compiles with gcc and
@@ -113,7 +114,8 @@ runs=$(stat number_of_executed_units "$log")
 cc_inputs=$(ls examples/*/*.pipe tests/golden/*.pipe \
 	"$regress"/cc-*.pipe 2>/dev/null)
 # shellcheck disable=SC2086
-"$dir/fuzz_cc" -timeout=120 $cc_inputs >"$log" 2>&1 ||
+PIPEC_FUZZ_MUST_COMPILE=1 "$dir/fuzz_cc" -timeout=120 $cc_inputs \
+	>"$log" 2>&1 ||
 	fail "fuzz_cc on the examples, golden tests and tests/regress/cc-*"
 compiled=$(echo "$cc_inputs" | wc -l)
 
