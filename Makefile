@@ -229,6 +229,7 @@ help:
 	'  FUZZ_SECONDS   make fuzz: seconds per target (default 60)' \
 	'  FUZZ_CORPUS    make fuzz: where the corpora grow (default' \
 	'                 build/fuzz/corpus)' \
+	'  FUZZ_TARGETS   make fuzz: compile, cc or both (default)' \
 	'  STRESS_SECONDS make stress: how long (default 60)' \
 	'  PEERS          make bench: the folder of the Go and Rust peer' \
 	'                 programs (default ../shared/bench/peers)' \

@@ -49,6 +49,51 @@ const char *util_count_text(Arena *a, const Count *c, const char *if_none)
 	UNREACHABLE();
 }
 
+/* The length of the valid UTF-8 sequence at p, or 0 if none starts
+ * there (a stray continuation byte, an overlong form, a surrogate, past
+ * U+10FFFF, a sequence cut short). */
+static size_t utf8_length(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, lo = p[0] == 0xe0 ? 0xa0 : 0x80,
+		hi = p[0] == 0xed ? 0x9f : 0xbf;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, lo = p[0] == 0xf0 ? 0x90 : 0x80,
+		hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Writes the byte at *p to q as C wants it in a string literal: a valid
+ * UTF-8 sequence as it is (moving *p to its last byte), anything else
+ * above ASCII as an octal escape (clang refuses invalid UTF-8 in a
+ * string). Returns the new end of q. */
+static char *put_high_byte(char *q, const char **p)
+{
+	const unsigned char *u = (const unsigned char *)*p;
+	size_t n = utf8_length(u);
+	if (n == 0) {
+		*q++ = '\\';
+		*q++ = (char)('0' + (u[0] >> 6));
+		*q++ = (char)('0' + (u[0] >> 3 & 7));
+		*q++ = (char)('0' + (u[0] & 7));
+		return q;
+	}
+	memcpy(q, u, n);
+	*p += n - 1;
+	return q + n;
+}
+
 char *util_c_string(Arena *a, const char *s)
 {
 	/* At most 4 bytes ("\ooo") for each byte, the quotes and the NUL. */
@@ -69,6 +114,8 @@ char *util_c_string(Arena *a, const char *s)
 			*q++ = (char)('0' + (c >> 6));
 			*q++ = (char)('0' + (c >> 3 & 7));
 			*q++ = (char)('0' + (c & 7));
+		} else if (c >= 0x80) {
+			q = put_high_byte(q, &p);
 		} else {
 			*q++ = (char)c;
 		}
@@ -206,6 +253,8 @@ char *util_c_literal(Arena *a, const char *lit)
 			*q++ = (char)('0' + (c >> 6));
 			*q++ = (char)('0' + (c >> 3 & 7));
 			*q++ = (char)('0' + (c & 7));
+		} else if (c >= 0x80) {
+			q = put_high_byte(q, &p);
 		} else {
 			*q++ = (char)c;
 		}

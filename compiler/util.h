@@ -33,7 +33,8 @@ const char *util_count_text(Arena *a, const Count *c, const char *if_none);
 /*
  * s as a C string literal, quotes included: '"' and '\' escaped, a newline
  * as \n, other control bytes in octal, and a '?' after a '?' as \? (so no
- * trigraph forms under -std=c11). Other bytes, UTF-8 included, are kept.
+ * trigraph forms under -std=c11). Valid UTF-8 is kept; a byte above ASCII
+ * that is not part of it is written in octal (clang refuses it).
  */
 char *util_c_string(Arena *a, const char *s);
 
@@ -51,8 +52,9 @@ const char *util_string_bad_escape(Arena *a, const char *lit, const char **why);
  * A string literal as the .pipe file writes it (checked), as C11 must
  * see it to read the same bytes: a '\' before each '?' that follows a '?'
  * (-std=c11 replaces trigraphs such as "??(" before anything else), and
- * each control byte as an octal escape (gcc ends a line at a carriage
- * return, even in a string).
+ * each control byte, and each byte above ASCII that is not valid UTF-8,
+ * as an octal escape (gcc ends a line at a carriage return, even in a
+ * string; clang refuses invalid UTF-8).
  */
 char *util_c_literal(Arena *a, const char *lit);
 

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
 # tests/fuzz/fuzz.mk - the compiler under fuzzing (docs/reliability.md).
 #
-#   make fuzz [FUZZ_SECONDS=N] [FUZZ_CORPUS=DIR]
-#       runs each libFuzzer target for N seconds (default 60), one after
-#       the other, at the lowest priority, growing its corpus in
-#       DIR/compile and DIR/cc (default build/fuzz/corpus, outside the
-#       tree); what it finds goes to build/fuzz/artifacts/
+#   make fuzz [FUZZ_SECONDS=N] [FUZZ_CORPUS=DIR] [FUZZ_TARGETS=...]
+#       runs each libFuzzer target (FUZZ_TARGETS: compile cc) for N
+#       seconds (default 60), one after the other, at the lowest priority,
+#       growing its corpus in DIR/compile and DIR/cc (default
+#       build/fuzz/corpus, outside the tree); what it finds goes to
+#       build/fuzz/artifacts/
 #   make test-libfuzzer  (make check, plain build only)
 #       replays the seeds and tests/regress/ through fuzz_compile, fuzzes
 #       for 10 s, and replays a few inputs through fuzz_cc
@@ -43,6 +44,7 @@ FUZZ_O := build/fuzz
 FUZZ_CC := clang
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= $(FUZZ_O)/corpus
+FUZZ_TARGETS ?= compile cc
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 $(WARN) -g -O1 -fno-omit-frame-pointer \
 	$(FUZZ_SAN) -MMD -MP
@@ -126,7 +128,7 @@ FUZZ_READY := $(FUZZ_COMPILE) $(FUZZ_CCBIN) $(FUZZ_SEEDS)/.stamp \
 fuzz: $(FUZZ_READY)
 	$(Q)FUZZ_ENV="$(FUZZ_ENV)" FUZZ_FLAGS="$(FUZZ_FLAGS)" \
 		sh tests/fuzz/libfuzzer.sh fuzz $(FUZZ_O) $(FUZZ_SECONDS) \
-		$(FUZZ_CORPUS)
+		$(FUZZ_CORPUS) $(FUZZ_TARGETS)
 
 ifeq ($(VARIANT),plain)
 TESTS += test-libfuzzer

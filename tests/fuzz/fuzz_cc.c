@@ -23,9 +23,10 @@
  *   - stage bodies and %{ %} / %header{ %} blocks become empty;
  *   - a payload's C type is kept when it is valid whatever the blocks
  *     held (a basic type such as "unsigned long" or "size_t"; "void",
- *     "struct X", a const basic type or a message behind a '*'; a message
- *     declared before by value), otherwise replaced by one of a fixed set
- *     of valid types (the same one for the same text);
+ *     "struct X" whose tag nothing else may take, a const basic type or a
+ *     message behind a '*'; a message declared before by value),
+ *     otherwise replaced by one of a fixed set of valid types (the same
+ *     one for the same text);
  *   - a drop or copy hook named like something the headers the generated
  *     code includes declare ("free", "assert", "size_t", ...) is renamed
  *     "fzh_NAME": defining such a function is the user's mistake.
@@ -274,6 +275,24 @@ static int message_index(const Program *p, const char *s, size_t n)
 }
 
 /*
+ * Whether the tag (k bytes) may be taken by another kind than the user
+ * writes ("union Tree *" for the struct of message Tree, "struct Num_tag
+ * *" for its enum): a tag of the headers, or one the generated code makes
+ * from a message's or the pipeline's name.
+ */
+static bool tag_taken(const Program *p, const char *tag, size_t k)
+{
+	if (set_has(&declared, tag, k))
+		return true;
+	if (p->name && strncmp(tag, p->name, strlen(p->name)) == 0)
+		return true;
+	for (const Message *m = p->messages; m; m = m->next)
+		if (strncmp(tag, m->name, strlen(m->name)) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Whether ctype ("words *", as the parser keeps it) is valid C as the
  * payload of the message at index `at` of p, whatever the C blocks held.
  */
@@ -308,7 +327,8 @@ static bool valid_type(const Program *p, int at, const char *ctype)
 		for (size_t i = 0; i < k; i++)
 			if (!is_ident(tag[i]))
 				return false;
-		return !in_list(tag, k, keywords, COUNT(keywords));
+		return !in_list(tag, k, keywords, COUNT(keywords)) &&
+		       !tag_taken(p, tag, k);
 	}
 	int m = message_index(p, base, n);
 	return m >= 0 && (stars > 0 || m < at);
@@ -482,6 +502,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	Front f;
 	front_run(&f, data, size);
+	/* A regression input that the checks refuse would test nothing. */
+	if (getenv("PIPEC_FUZZ_MUST_COMPILE") &&
+	    !(f.checked && !f.p->is_module))
+		harness_fail(&f, "the checks refuse an input that must compile "
+		                 "(PIPEC_FUZZ_MUST_COMPILE)");
 	if (f.checked && !f.p->is_module && !contains(data, size, "fzh_")) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s/cc", harness_dir());

@@ -4,17 +4,19 @@
 # fuzz.mk): fuzz_compile and fuzz_cc, with the seeds in DIR/seeds and the
 # regression inputs of tests/regress/.
 #
-# usage: tests/fuzz/libfuzzer.sh fuzz DIR SECONDS CORPUS
-#   fuzzes with each target for SECONDS, one after the other, at the
-#   lowest priority (nice -n 19), growing CORPUS/compile and CORPUS/cc;
-#   a crash, leak, hang or bad output goes to DIR/artifacts/. Prints
-#   each run's executions, time and corpus size.
+# usage: tests/fuzz/libfuzzer.sh fuzz DIR SECONDS CORPUS [TARGET...]
+#   fuzzes with each target (compile, cc; default both) for SECONDS, one
+#   after the other, at the lowest priority (nice -n 19), growing
+#   CORPUS/compile and CORPUS/cc; a crash, leak, hang or bad output goes
+#   to DIR/artifacts/. Prints each run's executions, time and corpus
+#   size.
 # usage: tests/fuzz/libfuzzer.sh check DIR SECONDS
 #   (make check) replays every seed and regression input through
 #   fuzz_compile, fuzzes with it for SECONDS from a fixed seed
 #   (FUZZ_SMOKE_SEED, default 1) into a scratch corpus, and replays a
 #   few inputs (the examples, the golden tests, tests/regress/cc-*)
-#   through fuzz_cc. Fails on the first finding.
+#   through fuzz_cc, each of which the checks must accept. Fails on the
+#   first finding.
 #
 # FUZZ_ENV (environment settings for the targets) and FUZZ_FLAGS (more
 # libFuzzer flags) come from the makefile. fuzz_cc compiles with gcc and
@@ -26,6 +28,7 @@ mode=$1
 dir=$2
 seconds=$3
 corpus=${4:-}
+[ $# -gt 4 ] && shift 4 || set -- compile cc
 regress=tests/regress
 
 # shellcheck disable=SC2086
@@ -43,7 +46,7 @@ case $mode in
 fuzz)
 	mkdir -p "$dir/artifacts"
 	status=0
-	for target in compile cc; do
+	for target in "$@"; do
 		mkdir -p "$corpus/$target"
 		log=$dir/fuzz-$target.log
 		# fuzz_cc runs a C compiler per input: a longer time-out.
@@ -111,7 +114,8 @@ runs=$(stat number_of_executed_units "$log")
 cc_inputs=$(ls examples/*/*.pipe tests/golden/*.pipe \
 	"$regress"/cc-*.pipe 2>/dev/null)
 # shellcheck disable=SC2086
-"$dir/fuzz_cc" -timeout=120 $cc_inputs >"$log" 2>&1 ||
+PIPEC_FUZZ_MUST_COMPILE=1 "$dir/fuzz_cc" -timeout=120 $cc_inputs \
+	>"$log" 2>&1 ||
 	fail "fuzz_cc on the examples, golden tests and tests/regress/cc-*"
 compiled=$(echo "$cc_inputs" | wc -l)
 

@@ -69,6 +69,17 @@ static void test_c_string(void **state)
 	                    "\"what?\\?/ ?\"");
 	assert_string_equal(util_c_string(&a, "caf\xc3\xa9"),
 	                    "\"caf\xc3\xa9\"");
+	/* Valid UTF-8 of every length is kept; other bytes above ASCII are
+	 * escaped: clang refuses them in a string. */
+	assert_string_equal(util_c_string(&a, "\xe2\x82\xac\xf0\x9f\x98\x80"),
+	                    "\"\xe2\x82\xac\xf0\x9f\x98\x80\"");
+	assert_string_equal(util_c_string(&a, "\xff\xc3(\x80\xc0\xaf"),
+	                    "\"\\377\\303(\\200\\300\\257\"");
+	/* Overlong, a surrogate, past U+10FFFF, cut short. */
+	assert_string_equal(util_c_string(&a, "\xe0\x80\x80\xed\xa0\x80"),
+	                    "\"\\340\\200\\200\\355\\240\\200\"");
+	assert_string_equal(util_c_string(&a, "\xf4\x90\x80\x80\xe2\x82"),
+	                    "\"\\364\\220\\200\\200\\342\\202\"");
 	arena_free(&a);
 }
 
@@ -140,6 +151,8 @@ static void test_c_literal(void **state)
 	assert_string_equal(util_c_literal(&a, "\"a\rb\x01"
 	                                       "2\x7f\t\""),
 	                    "\"a\\015b\\0012\\177\\011\"");
+	assert_string_equal(util_c_literal(&a, "\"\xc3\xa9\xff\""),
+	                    "\"\xc3\xa9\\377\"");
 	arena_free(&a);
 }
 
