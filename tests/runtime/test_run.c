@@ -876,6 +876,9 @@ static void r9_chain(int n, size_t cap)
 		ch[i] = tchan(run, name, cap, &log);
 	}
 	hs = pipec_stage_add(run, "head", body_head_fd, &h);
+	/* It blocks in poll(): as a coroutine it would hold its worker,
+	 * and the relays dealt to that worker, until it returned. */
+	pipec_stage_set_thread(hs, true);
 	assert_non_null(pipec_stage_tx(hs, ch[0]));
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof name, "relay[%d]", i);
@@ -2062,6 +2065,85 @@ static void test_run_free_without_wait_cancels_and_joins(void **state)
 	free(b);
 }
 
+/*
+ * A stage runs on one thread from its start to its return, in both modes:
+ * C code may keep the address of a thread-local variable (errno) across
+ * a call, so a coroutine moved to another worker while it waited would
+ * write the errno of the thread it left. Four busy relays share a pool of
+ * two workers, the shape that makes an idle worker want to take one over.
+ */
+typedef struct {
+	pipec_rx *rx; /* NULL: the source */
+	pipec_tx *tx; /* NULL: the sink */
+	int count;    /* the source's messages */
+	int got;      /* the sink's */
+	int moved;    /* runtime calls after which the thread had changed */
+} hop;
+
+/* pthread_self() is declared const: called through a volatile pointer,
+ * each call is made. */
+static pthread_t (*volatile thread_now)(void) = pthread_self;
+
+static int body_hop(pipec_stage *self, void *arg)
+{
+	hop *h = arg;
+	pthread_t home = thread_now();
+	tmsg m;
+
+	(void)self;
+	for (int i = 0; h->rx != NULL || i < h->count; i++) {
+		if (h->rx == NULL)
+			m = tmsg_make((uint32_t)i, 0);
+		else if (pipec_recv(h->rx, &m) != PIPEC_OK)
+			break;
+		h->moved += !pthread_equal(home, thread_now());
+		for (volatile int spin = 0; spin < (h->rx && h->tx ? 2000 : 0);
+		     spin++)
+			;
+		if (h->tx == NULL) {
+			tmsg_free(&m);
+			h->got++;
+		} else if (pipec_send(h->tx, &m) != PIPEC_OK) {
+			break;
+		}
+		h->moved += !pthread_equal(home, thread_now());
+	}
+	return 0;
+}
+
+static void test_sched_a_stage_keeps_its_thread(void **state)
+{
+	enum { RELAYS = 4, COUNT = 20000 };
+	pipec_chan_spec in = tmsg_spec("in", 1, NULL);
+	pipec_chan_spec out = tmsg_spec("out", 1, NULL);
+	pipec_run *run = pipec_run_new("pinned");
+	pipec_chan *a = pipec_run_chan(run, &in);
+	pipec_chan *b = pipec_run_chan(run, &out);
+	hop src = {.count = COUNT}, sink = {0}, mid[RELAYS];
+	pipec_stage *s;
+
+	(void)state;
+	WATCH();
+	memset(mid, 0, sizeof mid);
+	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
+	s = pipec_stage_add(run, "src", body_hop, &src);
+	src.tx = pipec_stage_tx(s, a);
+	for (int i = 0; i < RELAYS; i++) {
+		s = pipec_stage_add(run, "relay", body_hop, &mid[i]);
+		mid[i].rx = pipec_stage_rx(s, a);
+		mid[i].tx = pipec_stage_tx(s, b);
+	}
+	s = pipec_stage_add(run, "sink", body_hop, &sink);
+	sink.rx = pipec_stage_rx(s, b);
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_int_equal(sink.got, COUNT);
+	assert_int_equal(src.moved, 0);
+	assert_int_equal(sink.moved, 0);
+	for (int i = 0; i < RELAYS; i++)
+		assert_int_equal(mid[i].moved, 0);
+	pipec_run_free(run);
+}
+
 static void test_stats_tables(void **state)
 {
 	drop_log log;
@@ -2174,6 +2256,7 @@ int main(void)
 	        cmocka_unit_test(test_stage_api_names_and_run),
 	        cmocka_unit_test(test_run_rejects_changes_after_start),
 	        cmocka_unit_test(test_run_free_without_wait_cancels_and_joins),
+	        cmocka_unit_test(test_sched_a_stage_keeps_its_thread),
 	        cmocka_unit_test(test_stats_tables),
 	};
 	int failed =
