@@ -243,8 +243,6 @@ help:
 	'  PIPEC_FUZZ_CC              the compilers fuzz_cc runs (default cc)' \
 	'  NOMEM_STRIDE=K             test-nomem-*: fail every Kth' \
 	'                             allocation (default 3; 1: all)' \
-	'  PIPEC_NOMEM_STRICT=1       test-nomem-programs: fail on the known' \
-	'                             problem too' \
 	'  PIPEC_TEST_RUNS, PIPEC_STRESS_ITERS, PIPEC_STRESS_SEED,' \
 	'  PIPEC_TEST_SLOW            the runtime tests: sizes, seed, time' \
 	'                             limits (tests/runtime/runtime-tests.mk)' \

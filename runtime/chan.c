@@ -660,6 +660,8 @@ refused:
 	refuse(ch, msg);
 	if (self)
 		self->discarded++;
+	if (st == PIPEC_NOMEM)
+		pipec_run_out_of_memory(self);
 	return closed_or_stopping(self, st);
 }
 
@@ -821,8 +823,10 @@ pipec_status pipec_select_until(pipec_rx *const *rxs, size_t n, void *out,
 
 	waitnode stack_nodes[SELECT_STACK_CASES];
 	waitnode *nodes = stack_nodes;
-	if (n > SELECT_STACK_CASES && !(nodes = calloc(n, sizeof(*nodes))))
+	if (n > SELECT_STACK_CASES && !(nodes = calloc(n, sizeof(*nodes)))) {
+		pipec_run_out_of_memory(self);
 		return PIPEC_NOMEM;
+	}
 
 	waiter w = {.parker = parker_of(self), .buf = out};
 	pipec_time t0 = 0;

@@ -166,6 +166,7 @@ enum run_cause {
 	CAUSE_CANCEL,
 	CAUSE_DEADLINE,
 	CAUSE_DEADLOCK,
+	CAUSE_NOMEM,
 };
 
 struct pipec_run {
@@ -347,6 +348,12 @@ const char *pipec_tables_check(const pipec_pipeline_desc *pl);
 /* Every stage of the run is blocked on its channels with no way out:
  * the run ends with PIPEC_DEADLOCK, naming them (run.c). */
 void pipec_run_deadlocked(pipec_run *run);
+
+/* A runtime call of stage s could not get memory (a channel's buffer
+ * that could not grow, a large select): the run ends with PIPEC_NOMEM,
+ * whatever the stage's body makes of the status (run.c). s may be NULL
+ * (an endpoint outside any run): nothing to do then. */
+void pipec_run_out_of_memory(pipec_stage *s);
 
 /* Small helpers. */
 char *pipec_strdup(const char *s);

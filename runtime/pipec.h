@@ -146,7 +146,9 @@ void pipec_rx_drop(pipec_rx *rx);
  *   PIPEC_CANCELLED  the calling stage is cancelled (R9, R10)
  *   PIPEC_TIMEDOUT   (pipec_send_until) the deadline passed
  *   PIPEC_WOULDBLOCK (pipec_try_send) it would have had to wait
- *   PIPEC_NOMEM      an unbounded channel could not grow
+ *   PIPEC_NOMEM      the channel's buffer could not grow (it grows as it
+ *                    fills, up to the capacity); the run then ends with
+ *                    PIPEC_NOMEM
  */
 pipec_status pipec_send(pipec_tx *tx, const void *msg);
 pipec_status pipec_try_send(pipec_tx *tx, const void *msg);
@@ -279,6 +281,7 @@ pipec_status pipec_run_start(pipec_run *run);
  *   PIPEC_TIMEDOUT   the run's deadline passed first
  *   PIPEC_DEADLOCK   every stage waited on a channel, and nothing could
  *                    wake any of them (pool mode): pipec_run_blocked()
+ *   PIPEC_NOMEM      a send or select of a stage ran out of memory
  * Call it once, from one thread.
  */
 pipec_status pipec_run_wait(pipec_run *run);

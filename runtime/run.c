@@ -345,6 +345,15 @@ static bool poke(pipec_run *run)
 /* Deadlock                                                            */
 /* ------------------------------------------------------------------ */
 
+void pipec_run_out_of_memory(pipec_stage *s)
+{
+	/* Most bodies take any status but PIPEC_OK as "stop" and return 0:
+	 * left to them, a program would end "successfully" with part of its
+	 * output and no word of why. */
+	if (s && set_cause(s->run, CAUSE_NOMEM))
+		cancel_all(s->run);
+}
+
 void pipec_run_deadlocked(pipec_run *run)
 {
 	if (!set_cause(run, CAUSE_DEADLOCK))
@@ -492,6 +501,9 @@ pipec_status pipec_run_wait(pipec_run *run)
 		break;
 	case CAUSE_DEADLOCK:
 		run->result = PIPEC_DEADLOCK;
+		break;
+	case CAUSE_NOMEM:
+		run->result = PIPEC_NOMEM;
 		break;
 	default:
 		run->result = PIPEC_OK;

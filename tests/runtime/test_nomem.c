@@ -274,6 +274,73 @@ static void test_nomem_port_operations_allocate_nothing(void **state)
 	pipec_run_free(run);
 }
 
+/*
+ * A channel's buffer grows as it fills: a send can run out of memory in
+ * the middle of a run. Whatever the body makes of that status (here, as
+ * in most bodies, "stop" and return 0), the run ends with PIPEC_NOMEM,
+ * so a program says so instead of succeeding with part of its output.
+ */
+typedef struct grower {
+	pipec_tx *tx;
+	pipec_rx *rx;
+	pipec_status st; /* the send that could not grow the buffer */
+	atomic_int sent; /* set once it has tried */
+	pipec_status sink_end;
+} grower;
+
+static int g_gen(pipec_stage *self, void *arg)
+{
+	grower *g = arg;
+
+	(void)self;
+	for (uint32_t i = 0; i < 64; i++) {
+		tmsg m = tmsg_make(i, 0);
+
+		if (i == 8) /* the first buffer (8 slots) is full */
+			fail_after(0);
+		g->st = pipec_send(g->tx, &m);
+		if (g->st != PIPEC_OK)
+			break;
+	}
+	fail_after(-1);
+	atomic_store(&g->sent, 1);
+	return 0;
+}
+
+static int g_sink(pipec_stage *self, void *arg)
+{
+	grower *g = arg;
+	tmsg m;
+
+	(void)self;
+	rt_wait_flag(&g->sent, 20000);
+	while ((g->sink_end = pipec_recv(g->rx, &m)) == PIPEC_OK)
+		tmsg_free(&m);
+	return 0;
+}
+
+static void test_nomem_a_send_out_of_memory_fails_the_run(void **state)
+{
+	grower g = {0};
+	pipec_chan_spec spec = tmsg_spec("grows", 64, NULL);
+	pipec_run *run = pipec_run_new("grow");
+	pipec_chan *ch = pipec_run_chan(run, &spec);
+	pipec_stage *s;
+
+	(void)state;
+	WATCH();
+	atomic_init(&g.sent, 0);
+	s = pipec_stage_add(run, "gen", g_gen, &g);
+	g.tx = pipec_stage_tx(s, ch);
+	s = pipec_stage_add(run, "sink", g_sink, &g);
+	g.rx = pipec_stage_rx(s, ch);
+	assert_int_equal(pipec_run_exec(run), PIPEC_NOMEM);
+	assert_int_equal(g.st, PIPEC_NOMEM);
+	assert_int_equal(g.sink_end, PIPEC_CANCELLED);
+	pipec_run_free(run);
+	assert_int_equal(atomic_load(&live), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +349,7 @@ int main(void)
 	        cmocka_unit_test(
 	                test_nomem_pipec_main_says_so_at_every_allocation),
 	        cmocka_unit_test(test_nomem_port_operations_allocate_nothing),
+	        cmocka_unit_test(test_nomem_a_send_out_of_memory_fails_the_run),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
