@@ -275,17 +275,95 @@ bool rt_wait_count(atomic_int *ctr, int want, long ms)
 
 static const char *volatile watchdog_what = "a test";
 
+/* The values a test asked the watchdog to show (rt_watch_value). */
+#define WATCH_MAX 16
+static struct {
+	const char *label;
+	const atomic_long *value;
+} watched[WATCH_MAX];
+static atomic_int nwatched;
+
+void rt_watch_value(const char *label, const atomic_long *value)
+{
+	int i = atomic_load(&nwatched);
+
+	if (i < WATCH_MAX) {
+		watched[i].label = label;
+		watched[i].value = value;
+		atomic_store(&nwatched, i + 1);
+	}
+}
+
+/* Signal-safe output: a string, a number. */
+static void say(const char *s)
+{
+	(void)!write(2, s, strlen(s));
+}
+
+static void say_num(long v)
+{
+	char d[24], *p = d + sizeof d;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	say(p);
+}
+
+/*
+ * A test that hangs is either stuck (a lost wake-up, a broken rule) or
+ * slow (a machine overloaded by other jobs). The watched values tell
+ * which: the alarm fires a second early to note them (and returns, so no
+ * thread of the test is held up), then at the limit compares. If none
+ * moved in that second, nothing was running.
+ */
+static long watch_first[WATCH_MAX];
+static volatile sig_atomic_t watch_noted;
+
 static void watchdog_fire(int sig)
 {
-	static const char head[] = "\nwatchdog: ";
-	static const char tail[] = " hung (a rule is broken: an operation "
-	                           "that must return did not)\n";
-	const char *what = watchdog_what;
+	int n = atomic_load(&nwatched);
+	bool moved = false;
 
 	(void)sig;
-	(void)!write(2, head, sizeof head - 1);
-	(void)!write(2, what, strlen(what));
-	(void)!write(2, tail, sizeof tail - 1);
+	if (!watch_noted) {
+		for (int i = 0; i < n; i++)
+			watch_first[i] = atomic_load(watched[i].value);
+		watch_noted = 1;
+		alarm(1);
+		return;
+	}
+	say("\nwatchdog: ");
+	say(watchdog_what);
+	say(" did not end in time\n");
+	for (int i = 0; i < n; i++) {
+		long now = atomic_load(watched[i].value);
+
+		say("watchdog:   ");
+		say(watched[i].label);
+		say(": ");
+		say_num(watch_first[i]);
+		if (now != watch_first[i]) {
+			say(", a second later ");
+			say_num(now);
+			moved = true;
+		}
+		say("\n");
+	}
+	if (n == 0)
+		say("watchdog: a rule is broken (an operation that must "
+		    "return did not), or the machine is overloaded\n");
+	else if (moved)
+		say("watchdog: still moving: too slow (an overloaded "
+		    "machine?), not stuck\n");
+	else
+		say("watchdog: nothing moved in the last second: stuck (a "
+		    "lost wake-up, or an operation that must return did "
+		    "not)\n");
 	_exit(3);
 }
 
@@ -322,7 +400,11 @@ void rt_watchdog(unsigned seconds, const char *what)
 		installed = true;
 	}
 	watchdog_what = what;
-	alarm(seconds * rt_slow());
+	atomic_store(&nwatched, 0); /* a new test watches its own */
+	/* A second early, to note the watched values (watchdog_fire). */
+	unsigned total = seconds * rt_slow();
+	watch_noted = total < 2;
+	alarm(total < 2 ? total : total - 1);
 }
 
 /* ---- threads ---- */

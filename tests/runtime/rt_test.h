@@ -120,6 +120,9 @@ bool rt_wait_count(atomic_int *ctr, int want, long ms);
  * PIPEC_TEST_SLOW=N multiplies every limit (for valgrind).
  */
 void rt_watchdog(unsigned seconds, const char *what);
+/* Shows value (under label) when the watchdog fires, read twice a second
+ * apart: stuck or slow. Up to 16 per test, after its rt_watchdog(). */
+void rt_watch_value(const char *label, const atomic_long *value);
 /* The PIPEC_TEST_SLOW factor (>= 1). */
 unsigned rt_slow(void);
 /* An unsigned environment variable, or def when unset or malformed. */

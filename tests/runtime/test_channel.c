@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -443,6 +445,8 @@ typedef struct fan_sender {
 	pipec_tx *tx;
 	int index;
 	pipec_status last;
+	atomic_long sent;    /* sends returned, for the watchdog */
+	atomic_long sending; /* 1 while in pipec_send */
 } fan_sender;
 
 static void *fan_send(void *p)
@@ -452,13 +456,23 @@ static void *fan_send(void *p)
 	for (uint32_t i = 0; i < FAN_MSGS; i++) {
 		tmsg m = tmsg_make(i, (uint64_t)s->index);
 
+		atomic_store(&s->sending, 1);
 		s->last = pipec_send(s->tx, &m);
+		atomic_store(&s->sending, 0);
 		if (s->last != PIPEC_OK)
 			break;
+		atomic_fetch_add(&s->sent, 1);
 	}
 	pipec_tx_drop(s->tx);
 	return NULL;
 }
+
+/* Labels for the watchdog, one per sender of the fan-in test. */
+static const char *const fan_sent_label[FAN] = {
+        "sender 0: sent", "sender 1: sent", "sender 2: sent", "sender 3: sent"};
+static const char *const fan_sending_label[FAN] = {
+        "sender 0: in send", "sender 1: in send", "sender 2: in send",
+        "sender 3: in send"};
 
 /* Fan-in: several senders, each message arrives exactly once, in each
  * sender's order. */
@@ -473,20 +487,37 @@ static void test_r3_fan_in_every_message_once(void **state)
 	tmsg m;
 	pipec_status st;
 	size_t total = 0;
+	atomic_long got, receiving;
 
 	(void)state;
 	WATCH();
+	/* It hung once under a loaded TSan run: if it does again, the
+	 * watchdog says whether anything still moved. */
+	atomic_init(&got, 0);
+	atomic_init(&receiving, 0);
+	rt_watch_value("receiver: received", &got);
+	rt_watch_value("receiver: in recv", &receiving);
 	drop_log_init(&log, 0);
 	tx = new_tmsg_chan(8, &log, &rx);
 	for (int i = 0; i < FAN; i++) {
 		s[i].tx = pipec_tx_clone(tx);
 		assert_non_null(s[i].tx);
 		s[i].index = i;
+		atomic_init(&s[i].sent, 0);
+		atomic_init(&s[i].sending, 0);
+		rt_watch_value(fan_sent_label[i], &s[i].sent);
+		rt_watch_value(fan_sending_label[i], &s[i].sending);
 	}
 	pipec_tx_drop(tx);
 	for (int i = 0; i < FAN; i++)
 		rt_thread_start(&t[i], fan_send, &s[i]);
-	while ((st = pipec_recv(rx, &m)) == PIPEC_OK) {
+	for (;;) {
+		atomic_store(&receiving, 1);
+		st = pipec_recv(rx, &m);
+		atomic_store(&receiving, 0);
+		if (st != PIPEC_OK)
+			break;
+		atomic_fetch_add(&got, 1);
 		assert_true(tmsg_ok(&m));
 		assert_true(m.from < FAN);
 		assert_int_equal(m.seq, next[m.from]);
@@ -1382,10 +1413,77 @@ static void test_einval_on_bad_arguments(void **state)
 	pipec_rx_drop(rx);
 }
 
+/*
+ * The watchdog itself: a test that hangs while its values move is
+ * "too slow", one whose values stand still is "stuck" (how a lost
+ * wake-up would show). Two children, run side by side.
+ */
+static void watchdog_child(int fd, bool moving)
+{
+	static atomic_long count;
+
+	dup2(fd, 2);
+	rt_watchdog(2, "the child");
+	rt_watch_value("count", &count);
+	for (;;) {
+		if (moving)
+			atomic_fetch_add(&count, 1);
+		else
+			pause();
+	}
+}
+
+static void read_all(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+}
+
+static void test_watchdog_tells_stuck_from_slow(void **state)
+{
+	int fds[2][2];
+	pid_t pid[2];
+	char text[2][1024];
+	int status;
+
+	(void)state;
+	if (rt_slow() > 1)
+		skip(); /* valgrind: the test's code is not the runtime's */
+	rt_watchdog(0, "");
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pipe(fds[i]), 0);
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0) {
+			close(fds[i][0]);
+			watchdog_child(fds[i][1], i == 0);
+		}
+		close(fds[i][1]);
+	}
+	for (int i = 0; i < 2; i++) {
+		read_all(fds[i][0], text[i], sizeof text[i]);
+		close(fds[i][0]);
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 3);
+		assert_non_null(
+		        strstr(text[i], "the child did not end in time"));
+	}
+	assert_non_null(strstr(text[0], "a second later"));
+	assert_non_null(strstr(text[0], "still moving"));
+	assert_null(strstr(text[1], "a second later"));
+	assert_non_null(strstr(text[1], "nothing moved"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_r1_messages_arrive_intact),
+	        cmocka_unit_test(test_watchdog_tells_stuck_from_slow),
 	        cmocka_unit_test(test_r1_every_elem_size_copied_exactly),
 	        cmocka_unit_test(test_r1_bad_spec_rejected_with_einval),
 	        cmocka_unit_test(test_r2_rendezvous_send_waits_for_receiver),
