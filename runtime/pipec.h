@@ -12,9 +12,10 @@
  *   - a program holds counted endpoints: senders (pipec_tx) and receivers
  *     (pipec_rx); dropping the last receiver closes the channel to senders,
  *     dropping the last sender ends the stream for receivers (R3, R5, R6);
- *   - a run owns channels and stage instances (one thread each); when a stage
- *     returns, every endpoint it held is dropped (R4), and a stage whose every
- *     output has lost its receivers is cancelled (R9);
+ *   - a run owns channels and stage instances (coroutines on a pool of
+ *     worker threads, or a thread each); when a stage returns, every
+ *     endpoint it held is dropped (R4), and a stage whose every output has
+ *     lost its receivers is cancelled (R9);
  *   - the run returns only when every thread is joined and every channel and
  *     leftover message is freed (R12).
  *
@@ -25,6 +26,7 @@
 #ifndef PIPEC_H
 #define PIPEC_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +35,20 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * errno in a stage. A coroutine stage may resume on another worker thread
+ * after any runtime call that waits, while a C compiler may compute
+ * errno's address once per function (the C library declares its errno
+ * function const): the stage would then use the errno of a thread it no
+ * longer runs on. So in every file that includes this header, errno looks
+ * its address up at each use. Between two runtime calls no other stage
+ * runs on the thread: errno is the stage's own, as in a thread of its
+ * own; like any library call, a runtime call may change it.
+ */
+int *pipec_errno(void);
+#undef errno
+#define errno (*pipec_errno())
 
 /* The runtime's version. Generated code checks it with #error. */
 #define PIPEC_VERSION_MAJOR  0

@@ -2,30 +2,16 @@
 /*
  * pool.c - the pool scheduler; see pool.h.
  *
- * Each fiber belongs to one worker for the whole run (below: "One thread
- * per fiber"); the stages are dealt to the workers in blocks, in the
- * order of the pipeline, so neighbours share a worker. Each worker has a
- * run queue and a one-fiber slot, runnext: a fiber woken by the running
- * fiber of its own worker (a receiver given a message, a sender given
- * room) goes there and runs as soon as the waker parks, so a producer and
- * its consumer hand messages over without touching another CPU (Go's
- * runnext). A fiber displaced from runnext, and a fiber woken from
- * anywhere else (another worker, a thread stage, the poller, a timer),
- * goes to the back of its worker's queue, and that worker is woken if it
- * sleeps. A worker with nothing to run spins a bounded time looking at
- * its queue, then sleeps on its futex.
- *
- * One thread per fiber. A fiber never moves to another worker once it
- * has started, because C code cannot be told that its thread changed: a
- * compiler may compute the address of a thread-local variable once and
- * use it across calls, errno above all (glibc's __errno_location() is
- * declared const), so a stage body that moved in the middle of a send
- * would go on reading and writing the errno of the thread it left, under
- * the feet of whatever that thread runs now. ThreadSanitizer caught it
- * in examples/digest, whose walk clears errno around a send. A pthread
- * mutex or a thread's signal mask held across a runtime call would break
- * the same way. The price is the balance work stealing gives: a worker
- * whose fibers are all busy cannot hand one to an idle worker.
+ * Each worker has a run queue of its own and a one-fiber slot, runnext: a
+ * fiber woken by the running fiber (a receiver given a message, a sender
+ * given room) goes there and runs as soon as the waker parks, on the same
+ * worker, so a producer and its consumer hand messages over without
+ * touching another CPU (Go's runnext). A fiber displaced from runnext goes
+ * to the queue. A worker with nothing to run takes from the pool's shared
+ * queue (fibers woken from outside the pool, and every fiber at the
+ * start), then steals half of another worker's queue, spinning a bounded
+ * time before it sleeps on its futex; a wake-up starts a sleeping worker
+ * only when no worker is spinning already.
  *
  * Parking (pipec_fiber_park) is a switch to the worker's scheduler
  * context; the scheduler then publishes the fiber as PARKED and looks at
@@ -79,7 +65,7 @@ struct pipec_fiber {
 	_Atomic int state; /* enum fiber_state */
 	pipec_stage *stage;
 	pool *pool;
-	worker *worker; /* the one it runs on, for the whole run */
+	worker *worker; /* the worker running it, while it runs */
 
 	/* The park in progress, for the scheduler's recheck. */
 	_Atomic uint32_t park_token; /* of its stage's parker */
@@ -110,6 +96,9 @@ struct worker {
 	fiber_san san;       /* the thread's own stack */
 	struct pipec_fiber *current;
 	_Atomic(struct pipec_fiber *) runnext;
+	/* Bumped at every switch to a fiber: a thief takes runnext only
+	 * from a worker whose counter stood still (its fiber runs long). */
+	_Atomic uint64_t switches;
 	unsigned choices; /* fibers chosen by find_quick */
 
 	pthread_mutex_t mu; /* guards q */
@@ -118,7 +107,8 @@ struct worker {
 
 	pipec_parker sleep; /* where it sleeps when idle */
 	bool idle;          /* in the pool's idle list (under pool->mu) */
-	void *altstack;     /* for the stack-overflow report */
+	unsigned rng;
+	void *altstack; /* for the stack-overflow report */
 };
 
 struct pool {
@@ -129,10 +119,13 @@ struct pool {
 	struct pipec_fiber *fibers;
 	size_t nfibers;
 
-	pthread_mutex_t mu; /* guards the idle list and the timers */
-	worker **idle;      /* sleeping workers, a stack */
+	pthread_mutex_t mu; /* guards queue, idle list and timers */
+	fiber_queue queue;  /* shared: wakes from outside, the start */
+	_Atomic size_t queue_len;
+	worker **idle; /* sleeping workers, a stack */
 	size_t nidle_list;
-	_Atomic int nidle; /* workers asleep or about to be */
+	_Atomic int nidle;     /* workers asleep or about to be */
+	_Atomic int nspinning; /* workers looking for work */
 	_Atomic bool stop;
 
 	/* A deadlock suspected (pool_check_deadlock): every fiber's park
@@ -158,7 +151,9 @@ struct pool {
 #define DEADLOCK_CONFIRM ((pipec_time)10000000) /* 10 ms */
 static bool pool_check_deadlock(pool *pl);
 
-/* The worker running on this thread, if any. */
+/* The worker running on this thread, if any. Read only through
+ * this_worker(), never across a switch: a fiber may resume on another
+ * thread, so it learns its worker from the scheduler that resumed it. */
 static _Thread_local worker *tls_worker;
 
 __attribute__((noinline)) static worker *this_worker(void)
@@ -215,7 +210,24 @@ static bool queue_reserve(fiber_queue *q, size_t n)
 /* Waking workers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Starts one sleeping worker, any. */
+/* Starts one sleeping worker, unless one is already looking for work
+ * (it will find what was just queued). */
+static void wake_one(pool *pl)
+{
+	if (atomic_load(&pl->nspinning) > 0 || atomic_load(&pl->nidle) == 0)
+		return;
+	pthread_mutex_lock(&pl->mu);
+	worker *w = NULL;
+	if (pl->nidle_list > 0) {
+		w = pl->idle[--pl->nidle_list];
+		w->idle = false;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	if (w)
+		pipec_parker_wake(&w->sleep);
+}
+
+/* Starts one sleeping worker whatever the others do. */
 static void wake_one_forced(pool *pl)
 {
 	pthread_mutex_lock(&pl->mu);
@@ -235,34 +247,32 @@ static void wake_all(pool *pl)
 		pipec_parker_wake(&pl->workers[i].sleep);
 }
 
-/* Puts f at the back of its worker's queue. */
-static void enqueue(struct pipec_fiber *f)
-{
-	worker *w = f->worker;
-	pthread_mutex_lock(&w->mu);
-	queue_push(&w->q, f);
-	atomic_store(&w->qlen, w->q.len);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Makes f (RUNNABLE) run soon: next, if the caller is a fiber of f's
- * worker (which runs f as soon as the caller waits); else at the back of
- * that worker's queue, waking the worker (its own scheduler included:
- * the wake keeps it from sleeping on a token taken before). */
+/* Makes f (RUNNABLE) run soon: next on the calling worker if it is one of
+ * f's pool, else through the shared queue. */
 static void make_ready(struct pipec_fiber *f)
 {
-	worker *w = f->worker;
-	if (this_worker() == w && w->current) {
+	pool *pl = f->pool;
+	worker *w = this_worker();
+	if (w && w->pool == pl) {
 		struct pipec_fiber *old = atomic_exchange(&w->runnext, f);
-		if (old)
-			enqueue(old);
-		return;
+		if (!old)
+			return;
+		pthread_mutex_lock(&w->mu);
+		queue_push(&w->q, old);
+		atomic_store(&w->qlen, w->q.len);
+		pthread_mutex_unlock(&w->mu);
+	} else {
+		pthread_mutex_lock(&pl->mu);
+		queue_push(&pl->queue, f);
+		atomic_store(&pl->queue_len, pl->queue.len);
+		pthread_mutex_unlock(&pl->mu);
 	}
-	enqueue(f);
-	/* A counter bump, and a system call only if the worker sleeps
-	 * (pipec_parker_wake): a worker that is running or spinning finds
-	 * the fiber in its queue without it. */
-	pipec_parker_wake(&w->sleep);
+	/* Work is queued beyond what runs next here: another worker may
+	 * take it. A fiber that only fills runnext runs as soon as the waker
+	 * waits, usually sooner than a sleeping worker could wake (15-50 us),
+	 * and the hand-off stays on one CPU's cache; a runnext kept waiting
+	 * by a long-running fiber is taken by a worker that spins anyway. */
+	wake_one(pl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -341,11 +351,8 @@ static void fire_timers(pool *pl)
 		int parked = F_PARKED;
 		if (atomic_compare_exchange_strong(&f->state, &parked,
 		                                   F_RUNNABLE)) {
-			/* Through the queue even on f's own worker: a busy
-			 * fiber's tick fires timers, and runnext is for the
-			 * fiber it wakes itself. */
-			enqueue(f);
-			pipec_parker_wake(&f->worker->sleep);
+			queue_push(&pl->queue, f);
+			atomic_store(&pl->queue_len, pl->queue.len);
 		}
 	}
 	timers_changed(pl);
@@ -355,6 +362,80 @@ static void fire_timers(pool *pl)
 /* ------------------------------------------------------------------ */
 /* Finding work                                                        */
 /* ------------------------------------------------------------------ */
+
+static struct pipec_fiber *take_local(worker *w)
+{
+	struct pipec_fiber *f = atomic_exchange(&w->runnext, NULL);
+	if (f)
+		return f;
+	if (atomic_load(&w->qlen) == 0)
+		return NULL;
+	pthread_mutex_lock(&w->mu);
+	f = queue_pop(&w->q);
+	atomic_store(&w->qlen, w->q.len);
+	pthread_mutex_unlock(&w->mu);
+	return f;
+}
+
+static struct pipec_fiber *take_shared(pool *pl)
+{
+	if (atomic_load(&pl->queue_len) == 0)
+		return NULL;
+	pthread_mutex_lock(&pl->mu);
+	struct pipec_fiber *f = queue_pop(&pl->queue);
+	atomic_store(&pl->queue_len, pl->queue.len);
+	pthread_mutex_unlock(&pl->mu);
+	return f;
+}
+
+/* Takes half of victim's queue (one to run, the rest into w's), or its
+ * runnext if its fiber has run through the thief's whole spin. */
+static struct pipec_fiber *steal_from(worker *w, worker *victim,
+                                      bool take_runnext)
+{
+	struct pipec_fiber *got = NULL;
+	if (atomic_load(&victim->qlen) > 0) {
+		struct pipec_fiber *moved[32];
+		size_t n = 0;
+		pthread_mutex_lock(&victim->mu);
+		size_t half = (victim->q.len + 1) / 2;
+		while (n < half && n < 32)
+			moved[n++] = queue_pop(&victim->q);
+		atomic_store(&victim->qlen, victim->q.len);
+		pthread_mutex_unlock(&victim->mu);
+		if (n > 0) {
+			got = moved[0];
+			if (n > 1) {
+				pthread_mutex_lock(&w->mu);
+				for (size_t i = 1; i < n; i++)
+					queue_push(&w->q, moved[i]);
+				atomic_store(&w->qlen, w->q.len);
+				pthread_mutex_unlock(&w->mu);
+			}
+			return got;
+		}
+	}
+	if (take_runnext && atomic_load(&victim->runnext))
+		got = atomic_exchange(&victim->runnext, NULL);
+	return got;
+}
+
+static struct pipec_fiber *steal(worker *w, const uint64_t *seen)
+{
+	pool *pl = w->pool;
+	unsigned n = pl->nworkers;
+	unsigned start = (w->rng = w->rng * 1103515245u + 12345u) >> 16;
+	for (unsigned k = 0; k < n; k++) {
+		worker *v = &pl->workers[(start + k) % n];
+		if (v == w)
+			continue;
+		bool stuck = seen && atomic_load(&v->switches) == seen[v->id];
+		struct pipec_fiber *f = steal_from(w, v, stuck);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
 
 /* Takes from w's queue, not its runnext. */
 static struct pipec_fiber *take_queued(worker *w)
@@ -369,36 +450,40 @@ static struct pipec_fiber *take_queued(worker *w)
 }
 
 /*
- * The next fiber of w, runnext first. Every FAIR_EVERY-th choice looks
- * at the queue first: two fibers that hand messages to each other
- * through runnext would otherwise keep their worker to themselves for
- * ever, each parking only to be woken at once by the other, and the
- * fibers queued behind them would never run (the stress test found sinks
- * that never started so). Go's scheduler looks at its global queue every
- * 61 ticks for the same reason.
+ * Every FAIR_EVERY-th choice looks at the shared queue first, then at the
+ * worker's queue, and at runnext last: two fibers that hand messages to
+ * each other through runnext would otherwise keep a worker to themselves
+ * for ever, each parking only to be woken at once by the other, and the
+ * fibers queued behind them (the start, wakes from outside) would never
+ * run (the stress test found sinks that never started so). Go's scheduler
+ * looks at its global queue every 61 ticks for the same reason.
  */
 #define FAIR_EVERY 61
 static struct pipec_fiber *find_quick(worker *w)
 {
 	struct pipec_fiber *f;
-	if (++w->choices % FAIR_EVERY == 0 && (f = take_queued(w)))
-		return f;
-	f = atomic_exchange(&w->runnext, NULL);
-	return f ? f : take_queued(w);
+	if (++w->choices % FAIR_EVERY == 0) {
+		if ((f = take_shared(w->pool)) || (f = take_queued(w)))
+			return f;
+	}
+	f = take_local(w);
+	if (!f)
+		f = take_shared(w->pool);
+	return f;
 }
 
 /*
  * The next fiber for w, sleeping when there is none; NULL once the pool
- * stops. Before it sleeps, a worker spins a bounded time (SPIN_ROUNDS
- * looks, about 20-50 us here): a fiber handed over by another worker is
- * then picked up without the futex wake on both sides (a few us to wake,
- * 15-50 us for a sleeping thread to run again). An idle pool costs no
- * CPU.
+ * stops. Spinning is bounded (SPIN_ROUNDS steal attempts, about 20-50 us
+ * here) and one sleeping worker at most is woken per wake-up, so an idle
+ * pool costs no CPU and a busy one few system calls.
  */
 #define SPIN_ROUNDS 200
 static struct pipec_fiber *find_work(worker *w)
 {
 	pool *pl = w->pool;
+	uint64_t seen[64];
+	bool track = pl->nworkers <= 64;
 	for (;;) {
 		if (atomic_load(&pl->stop))
 			return NULL;
@@ -406,14 +491,30 @@ static struct pipec_fiber *find_work(worker *w)
 		struct pipec_fiber *f = find_quick(w);
 		if (f)
 			return f;
+
+		/* Spin: steal, and after a while take a runnext that has
+		 * waited all along (its worker runs one fiber for long). */
+		atomic_fetch_add(&pl->nspinning, 1);
+		if (track)
+			for (unsigned i = 0; i < pl->nworkers; i++)
+				seen[i] = atomic_load(&pl->workers[i].switches);
 		for (int r = 0; r < SPIN_ROUNDS && !f; r++) {
-			sched_yield();
 			f = find_quick(w);
+			if (!f)
+				f = steal(w, track && r > SPIN_ROUNDS / 2
+				                     ? seen
+				                     : NULL);
 			if (!f && atomic_load(&pl->stop))
-				return NULL;
+				break;
+			if (!f)
+				sched_yield();
 		}
-		if (f)
+		atomic_fetch_sub(&pl->nspinning, 1);
+		if (f) {
+			/* Others may have work too: keep one looking. */
+			wake_one(pl);
 			return f;
+		}
 
 		/* Sleep. Registering as idle before the last look means a
 		 * fiber queued after that look wakes us. */
@@ -428,6 +529,8 @@ static struct pipec_fiber *find_work(worker *w)
 		        pl->heap_len ? pl->heap[0]->deadline : PIPEC_FOREVER;
 		pthread_mutex_unlock(&pl->mu);
 		f = find_quick(w);
+		if (!f)
+			f = steal(w, NULL);
 		if (!f &&
 		    atomic_load(&pl->nidle) ==
 		            (int)atomic_load(&pl->nstarted) &&
@@ -463,9 +566,9 @@ static struct pipec_fiber *find_work(worker *w)
 
 /*
  * The scheduler's side of a park: f has switched away. Once f is
- * published as PARKED a waker may make it runnable, and (after this
- * worker's next switch) the fiber park again: nothing here may rely on
- * f's park after the store, so the token is read first.
+ * published as PARKED a waker may make it runnable, and another worker
+ * run it and park it again: nothing here may rely on f's park after the
+ * store, so the token is read first.
  */
 static void parked(worker *w, struct pipec_fiber *f)
 {
@@ -484,18 +587,25 @@ static void parked(worker *w, struct pipec_fiber *f)
 static void run_fiber(worker *w, struct pipec_fiber *f)
 {
 	w->current = f;
+	f->worker = w;
 	f->resumes++;
 	atomic_store(&f->state, F_RUNNING);
+	atomic_fetch_add_explicit(&w->switches, 1, memory_order_relaxed);
 	intptr_t why = (intptr_t)pipec_fiber_switch(&w->san, &f->san, f->ctx, w,
 	                                            &f->ctx, false);
 	w->current = NULL;
 	if (why == WHY_PARK) {
 		parked(w, f);
 	} else if (why == WHY_YIELD) {
-		/* To the back of its queue: the fibers it was keeping from
-		 * running go first. */
+		/* To the back of the shared queue, which every worker looks
+		 * at once its own work is done: the fibers it was keeping
+		 * from running go first. */
 		atomic_store(&f->state, F_RUNNABLE);
-		enqueue(f);
+		pool *pl = w->pool;
+		pthread_mutex_lock(&pl->mu);
+		queue_push(&pl->queue, f);
+		atomic_store(&pl->queue_len, pl->queue.len);
+		pthread_mutex_unlock(&pl->mu);
 	} else {
 		atomic_store(&f->state, F_DONE);
 	}
@@ -508,7 +618,8 @@ static void fiber_entry(fiber_transfer t)
 	struct pipec_fiber *f = w->current;
 	pipec_fiber_started(&f->san, &w->san);
 	pipec_stage_body(f->stage);
-	w = f->worker; /* the same worker, its context as of our last resume */
+	/* The worker running us now (we may have moved). */
+	w = f->worker;
 	pipec_fiber_switch(&f->san, &w->san, w->sched_ctx,
 	                   (void *)(intptr_t)WHY_DONE, NULL, true);
 	abort(); /* a finished fiber is never resumed */
@@ -565,10 +676,16 @@ bool pipec_fiber_park(struct pipec_fiber *f, pipec_parker *p, uint32_t token,
 	return !timed || pipec_now() < deadline;
 }
 
-/* Whether any fiber of w's but the caller waits to run. */
-static bool others_runnable(const worker *w)
+/* Whether any fiber of the pool but the caller waits to run. */
+static bool others_runnable(pool *pl, const worker *self)
 {
-	return atomic_load(&w->runnext) || atomic_load(&w->qlen) > 0;
+	if (atomic_load(&pl->queue_len) > 0 || atomic_load(&self->runnext) ||
+	    atomic_load(&self->qlen) > 0)
+		return true;
+	for (unsigned i = 0; i < pl->nworkers; i++)
+		if (atomic_load(&pl->workers[i].qlen) > 0)
+			return true;
+	return false;
 }
 
 /*
@@ -577,8 +694,8 @@ static bool others_runnable(const worker *w)
  * pipec_cancelled) would keep the fibers queued behind it from ever
  * running, so the runtime's calls count as chances to yield: every
  * STAGE_TICK_EVERY calls (internal.h), a fiber that has run for more than SLICE
- * without waiting goes to the back of its worker's queue, if anything
- * else waits to run there. The counting costs an increment per call.
+ * without waiting goes to the back of the shared queue, if anything else
+ * waits to run. The counting costs an increment per call.
  */
 #define SLICE ((pipec_time)2000000) /* 2 ms */
 void pipec_fiber_tick(struct pipec_fiber *f)
@@ -593,7 +710,8 @@ void pipec_fiber_tick(struct pipec_fiber *f)
 		f->slice_start = now;
 		return;
 	}
-	if (now - f->slice_start < SLICE || !others_runnable(f->worker))
+	if (now - f->slice_start < SLICE ||
+	    !others_runnable(f->pool, f->worker))
 		return;
 	worker *w = f->worker;
 	fiber_ctx back;
@@ -751,6 +869,7 @@ static void pool_release(pool *pl)
 		close(pl->epfd);
 	if (pl->stop_fd >= 0)
 		close(pl->stop_fd);
+	free(pl->queue.ring);
 	free(pl->idle);
 	free(pl->heap);
 	free(pl->dl_tokens);
@@ -785,7 +904,7 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 	pl->heap_cap = n;
 	pl->dl_tokens = calloc(n ? n : 1, sizeof(*pl->dl_tokens));
 	if (!pl->fibers || !pl->workers || !pl->idle || !pl->heap ||
-	    !pl->dl_tokens) {
+	    !pl->dl_tokens || !queue_reserve(&pl->queue, n)) {
 		pool_release(pl);
 		return NULL;
 	}
@@ -794,6 +913,7 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 		worker *w = &pl->workers[i];
 		w->pool = pl;
 		w->id = i;
+		w->rng = i * 2654435761u + 1;
 		pthread_mutex_init(&w->mu, NULL);
 		w->altstack = malloc(ALTSTACK_SIZE);
 		if (!w->altstack || !queue_reserve(&w->q, n)) {
@@ -823,42 +943,17 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 	return pl;
 }
 
-/* Gives the fibers of workers that could not start to one that did;
- * none of them has run yet, so none is known elsewhere by its worker. */
-static void adopt_orphans(pool *pl)
-{
-	worker *heir = NULL;
-	for (unsigned i = 0; i < pl->nworkers && !heir; i++)
-		if (pl->workers[i].started)
-			heir = &pl->workers[i];
-	for (size_t i = 0; i < pl->nfibers; i++) {
-		struct pipec_fiber *f = &pl->fibers[i];
-		if (f->worker->started)
-			continue;
-		f->worker = heir;
-		enqueue(f);
-	}
-	pipec_parker_wake(&heir->sleep);
-}
-
 pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 {
 	pool *pl = pool_new(run, nworkers);
 	if (!pl)
 		return PIPEC_NOMEM;
 	run->pool = pl;
-	/* The fibers are dealt in blocks, in the pipeline's order (the
-	 * order the stages were declared and replicated in): a stage and
-	 * the one it feeds mostly share a worker, where a message passes
-	 * through runnext without a wake of another thread. */
 	for (size_t i = 0; i < pl->nfibers; i++) {
-		struct pipec_fiber *f = &pl->fibers[i];
-		worker *w = &pl->workers[i * pl->nworkers / pl->nfibers];
-		f->stage->parker.fiber = f;
-		f->worker = w;
-		queue_push(&w->q, f);
-		atomic_store(&w->qlen, w->q.len);
+		pl->fibers[i].stage->parker.fiber = &pl->fibers[i];
+		queue_push(&pl->queue, &pl->fibers[i]);
 	}
+	atomic_store(&pl->queue_len, pl->queue.len);
 	overflow_handler_install();
 	/* Counted before the threads start (they read it), less those
 	 * that could not. */
@@ -887,8 +982,8 @@ pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 		pool_release(pl);
 		return PIPEC_NOMEM;
 	}
-	if (started < pl->nworkers)
-		adopt_orphans(pl);
+	/* Workers that could not start are never woken nor stolen from:
+	 * nothing is queued on them. */
 	return PIPEC_OK;
 }
 

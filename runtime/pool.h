@@ -8,8 +8,7 @@
  * it is a switch to the worker's scheduler instead of a futex wait. Stages
  * marked own-thread keep an OS thread in this mode too and talk to the
  * fibers through the same parkers (a wake from outside the pool goes
- * to the queue of the fiber's worker). A fiber stays on one worker
- * thread from its start to its end (pool.c says why).
+ * through the pool's shared queue).
  */
 #ifndef PIPEC_POOL_H
 #define PIPEC_POOL_H
