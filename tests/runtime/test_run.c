@@ -2067,8 +2067,10 @@ static void test_run_free_without_wait_cancels_and_joins(void **state)
 
 /*
  * errno is each stage's own, though a coroutine may resume on another
- * worker after a send or a receive (four busy relays on two workers make
- * idle workers take some over). A compiler may compute errno's address
+ * worker after a send or a receive: here the source and the sink are
+ * thread stages, whose wakes go through the pool's shared queue to
+ * whichever worker looks first, so the four relays between them move
+ * often (the test checks that they did). A compiler may compute errno's address
  * once per function; pipec.h makes each use look it up, so a write after
  * a move lands in the errno of the thread the stage runs on now, which a
  * look made afresh (through a pointer the compiler cannot see through)
@@ -2081,13 +2083,17 @@ typedef struct hop {
 	int mine;     /* this stage's errno value */
 	int got;      /* the sink's */
 	int stray;    /* writes to errno not found on this thread */
+	int moves;    /* waits after which the thread had changed */
 } hop;
 
 static int *(*volatile errno_here)(void) = pipec_errno;
+/* pthread_self() is declared const too. */
+static pthread_t (*volatile thread_here)(void) = pthread_self;
 
 static int body_hop(pipec_stage *self, void *arg)
 {
 	hop *h = arg;
+	pthread_t was = thread_here();
 	tmsg m;
 
 	(void)self;
@@ -2098,9 +2104,9 @@ static int body_hop(pipec_stage *self, void *arg)
 			break;
 		errno = h->mine + 1;
 		h->stray += *errno_here() != h->mine + 1;
-		for (volatile int spin = 0; spin < (h->rx && h->tx ? 2000 : 0);
-		     spin++)
-			;
+		h->moves += !pthread_equal(was, thread_here());
+		was = thread_here();
+
 		if (h->tx == NULL) {
 			tmsg_free(&m);
 			h->got++;
@@ -2109,6 +2115,8 @@ static int body_hop(pipec_stage *self, void *arg)
 		}
 		errno = h->mine + 2;
 		h->stray += *errno_here() != h->mine + 2;
+		h->moves += !pthread_equal(was, thread_here());
+		was = thread_here();
 	}
 	return 0;
 }
@@ -2116,6 +2124,7 @@ static int body_hop(pipec_stage *self, void *arg)
 static void test_sched_errno_is_the_stages_own(void **state)
 {
 	enum { RELAYS = 4, COUNT = 20000 };
+	int moves = 0;
 	pipec_chan_spec in = tmsg_spec("in", 1, NULL);
 	pipec_chan_spec out = tmsg_spec("out", 1, NULL);
 	pipec_run *run = pipec_run_new("errno");
@@ -2131,6 +2140,7 @@ static void test_sched_errno_is_the_stages_own(void **state)
 	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
 	s = pipec_stage_add(run, "src", body_hop, &src);
 	src.tx = pipec_stage_tx(s, a);
+	pipec_stage_set_thread(s, true);
 	for (int i = 0; i < RELAYS; i++) {
 		s = pipec_stage_add(run, "relay", body_hop, &mid[i]);
 		mid[i].rx = pipec_stage_rx(s, a);
@@ -2139,12 +2149,21 @@ static void test_sched_errno_is_the_stages_own(void **state)
 	}
 	s = pipec_stage_add(run, "sink", body_hop, &sink);
 	sink.rx = pipec_stage_rx(s, b);
+	pipec_stage_set_thread(s, true);
 	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
 	assert_int_equal(sink.got, COUNT);
 	assert_int_equal(src.stray + sink.stray, 0);
+	assert_int_equal(src.moves + sink.moves, 0);
 	for (int i = 0; i < RELAYS; i++) {
+		moves += mid[i].moves;
 		assert_int_equal(mid[i].stray, 0);
 	}
+	/* Else the test proved nothing (threads mode: a stage is its
+	 * thread). */
+	if (rt_pool_mode())
+		assert_true(moves > 0);
+	else
+		assert_int_equal(moves, 0);
 	pipec_run_free(run);
 }
 
