@@ -259,12 +259,12 @@ static void make_ready(struct pipec_fiber *f)
 		/* Its turn comes on this worker; no other is woken for it
 		 * (see find_work: one that looks takes it if it waits long). */
 		struct pipec_fiber *old = atomic_exchange(&w->runnext, f);
-		if (!old)
-			return;
-		pthread_mutex_lock(&w->mu);
-		queue_push(&w->q, old);
-		atomic_store(&w->qlen, w->q.len);
-		pthread_mutex_unlock(&w->mu);
+		if (old) {
+			pthread_mutex_lock(&w->mu);
+			queue_push(&w->q, old);
+			atomic_store(&w->qlen, w->q.len);
+			pthread_mutex_unlock(&w->mu);
+		}
 		return;
 	}
 	pthread_mutex_lock(&pl->mu);
@@ -527,15 +527,22 @@ static struct pipec_fiber *find_quick(worker *w)
  * only waits its turn on a busy worker (such a wake costs the waker a
  * system call, 1-2 us, and was made at every hand-off that displaced
  * runnext), yet a stage stuck behind a long-running one moves within
- * 100 us. An idle pool costs no CPU.
+ * 100 us. A worker that saw no work anywhere looks again after
+ * IDLE_LOOK_MIN, then after twice as long each time up to IDLE_LOOK_MAX:
+ * work readied later on a busy worker (a stage woken by one that then
+ * computes for long) moves within that, and an idle pool costs about a
+ * hundred wake-ups a second.
  */
-#define SPIN_ROUNDS 200
-#define STEAL_CHECK ((pipec_time)100000) /* 100 us */
+#define SPIN_ROUNDS   200
+#define STEAL_CHECK   ((pipec_time)100000)   /* 100 us */
+#define IDLE_LOOK_MIN ((pipec_time)1000000)  /* 1 ms */
+#define IDLE_LOOK_MAX ((pipec_time)16000000) /* 16 ms */
 static struct pipec_fiber *find_work(worker *w)
 {
 	pool *pl = w->pool;
 	sighting seen;
 	bool spin = true;
+	pipec_time idle_look = IDLE_LOOK_MIN;
 	for (;;) {
 		if (atomic_load(&pl->stop))
 			return NULL;
@@ -579,10 +586,17 @@ static struct pipec_fiber *find_work(worker *w)
 		pthread_mutex_unlock(&pl->mu);
 		f = find_quick(w);
 		sight(pl, &seen);
-		if (!f && seen.any_work) {
-			pipec_time check = pipec_now() + STEAL_CHECK;
-			if (check < next)
-				next = check;
+		if (!f) {
+			pipec_time look = pipec_now();
+			if (seen.any_work) {
+				look += STEAL_CHECK;
+			} else {
+				look += idle_look;
+				if (idle_look < IDLE_LOOK_MAX)
+					idle_look *= 2;
+			}
+			if (look < next)
+				next = look;
 		}
 		if (!f &&
 		    atomic_load(&pl->nidle) ==
@@ -617,6 +631,8 @@ static struct pipec_fiber *find_work(worker *w)
 			wake_one(pl);
 			return f;
 		}
+		if (pipec_parker_token(&w->sleep) != tok)
+			idle_look = IDLE_LOOK_MIN;
 		/* Woken for work: spin for it. Back from a look: unless the
 		 * top of the loop finds something, sleep again. */
 		spin = pipec_parker_token(&w->sleep) != tok;

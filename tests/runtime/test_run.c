@@ -2167,6 +2167,75 @@ static void test_sched_errno_is_the_stages_own(void **state)
 	pipec_run_free(run);
 }
 
+/*
+ * A stage readied by one that then computes for long, without a runtime
+ * call, must not wait for it: an idle worker takes it over, even one that
+ * went to sleep when there was nothing to take (pool mode; in threads
+ * mode the stage has a thread of its own anyway).
+ */
+typedef struct hog {
+	pipec_tx *tx;
+	pipec_rx *rx;
+	atomic_int got;   /* set by the receiver */
+	bool got_in_time; /* seen by the hog while it computed */
+} hog;
+
+static void compute_ms(long ms, atomic_int *until)
+{
+	pipec_time end = pipec_now() + (pipec_time)ms * 1000000;
+
+	while (pipec_now() < end && (until == NULL || !atomic_load(until)))
+		;
+}
+
+static int body_hog(pipec_stage *self, void *arg)
+{
+	hog *h = arg;
+	tmsg m = tmsg_make(1, 0);
+
+	(void)self;
+	compute_ms(20, NULL); /* the other worker goes to sleep meanwhile */
+	if (pipec_send(h->tx, &m) != PIPEC_OK)
+		return 1;
+	compute_ms(LONG_MS, &h->got);
+	h->got_in_time = atomic_load(&h->got);
+	return 0;
+}
+
+static int body_taker(pipec_stage *self, void *arg)
+{
+	hog *h = arg;
+	tmsg m;
+
+	(void)self;
+	if (pipec_recv(h->rx, &m) == PIPEC_OK) {
+		tmsg_free(&m);
+		atomic_store(&h->got, 1);
+	}
+	return 0;
+}
+
+static void test_sched_readied_stage_does_not_wait_for_a_busy_one(void **state)
+{
+	pipec_chan_spec spec = tmsg_spec("c", 1, NULL);
+	pipec_run *run = pipec_run_new("hog");
+	pipec_chan *ch = pipec_run_chan(run, &spec);
+	hog h = {0};
+	pipec_stage *s;
+
+	(void)state;
+	WATCH();
+	atomic_init(&h.got, 0);
+	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
+	s = pipec_stage_add(run, "taker", body_taker, &h);
+	h.rx = pipec_stage_rx(s, ch);
+	s = pipec_stage_add(run, "hog", body_hog, &h);
+	h.tx = pipec_stage_tx(s, ch);
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_true(h.got_in_time);
+	pipec_run_free(run);
+}
+
 static void test_stats_tables(void **state)
 {
 	drop_log log;
@@ -2280,6 +2349,8 @@ int main(void)
 	        cmocka_unit_test(test_run_rejects_changes_after_start),
 	        cmocka_unit_test(test_run_free_without_wait_cancels_and_joins),
 	        cmocka_unit_test(test_sched_errno_is_the_stages_own),
+	        cmocka_unit_test(
+	                test_sched_readied_stage_does_not_wait_for_a_busy_one),
 	        cmocka_unit_test(test_stats_tables),
 	};
 	int failed =
