@@ -212,23 +212,6 @@ static bool queue_reserve(fiber_queue *q, size_t n)
 /* Waking workers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Starts one sleeping worker, unless one is already looking for work
- * (it will find what was just queued). */
-static void wake_one(pool *pl)
-{
-	if (atomic_load(&pl->nspinning) > 0 || atomic_load(&pl->nidle) == 0)
-		return;
-	pthread_mutex_lock(&pl->mu);
-	worker *w = NULL;
-	if (pl->nidle_list > 0) {
-		w = pl->idle[--pl->nidle_list];
-		w->idle = false;
-	}
-	pthread_mutex_unlock(&pl->mu);
-	if (w)
-		pipec_parker_wake(&w->sleep);
-}
-
 /* Starts one sleeping worker whatever the others do. */
 static void wake_one_forced(pool *pl)
 {
@@ -241,6 +224,14 @@ static void wake_one_forced(pool *pl)
 	pthread_mutex_unlock(&pl->mu);
 	if (w)
 		pipec_parker_wake(&w->sleep);
+}
+
+/* Starts one sleeping worker, unless one is already looking for work
+ * (it will find what was just queued). */
+static void wake_one(pool *pl)
+{
+	if (atomic_load(&pl->nspinning) == 0 && atomic_load(&pl->nidle) > 0)
+		wake_one_forced(pl);
 }
 
 static void wake_all(pool *pl)
