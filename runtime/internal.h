@@ -174,6 +174,10 @@ struct pipec_run {
 	pipec_parker parker;           /* the waiting thread (pipec_run_wait) */
 	_Atomic int live;              /* stage threads not yet finished */
 	_Atomic bool cancel_requested; /* pipec_run_cancel, signal-safe */
+	_Atomic bool cancel_taken;     /* ... and acted on (pipec_run_watch) */
+	_Atomic bool deadline_taken;   /* the deadline passed, acted on */
+	bool serve_caller;             /* pipec_run_exec: the calling thread is
+	                                  worker 0 of the pool, if there is one */
 	_Atomic bool stopping;         /* the whole run is being cancelled: set
 	                                  before any stage is, so that no stage can
 	                                  see a peer's exit as a normal end of

@@ -310,13 +310,21 @@ pipec_status pipec_run_wait(pipec_run *run);
  */
 const char *pipec_run_blocked(const pipec_run *run);
 
-/* pipec_run_start() then pipec_run_wait(). */
+/*
+ * pipec_run_start() then pipec_run_wait(), except that in pool mode the
+ * calling thread, instead of waiting, is one of the run's workers: stages
+ * may run on it, and a signal it takes may interrupt one (as on any
+ * worker). The end of the run is then seen by a thread already awake,
+ * which makes the return quicker (docs/runtime.md). A run with a stage of
+ * its own thread waits as pipec_run_wait() does.
+ */
 pipec_status pipec_run_exec(pipec_run *run);
 
 /*
  * Asks the run to cancel (R10): every stage's blocked operation returns
  * PIPEC_CANCELLED, every stage returns. Safe from any thread and from a
- * signal handler (it only stores a flag and wakes the waiting thread).
+ * signal handler (it only stores a flag and wakes the waiting thread, or
+ * in pipec_run_exec the worker on the calling thread).
  */
 void pipec_run_cancel(pipec_run *run);
 

@@ -22,6 +22,11 @@
  * Timed waits put the fiber in the pool's timer heap; fd waits register
  * the fd in the pool's epoll set, watched by a poller thread started at
  * the first wait. Both wake the fiber the same way a channel does.
+ *
+ * In pipec_run_exec worker 0 is the calling thread (pipec_pool_serve),
+ * and the other workers end their threads while the pool has nothing to
+ * do ("Retiring"): the end of a run is then seen by a thread awake, with
+ * no other to wake and join.
  */
 #define _GNU_SOURCE
 #include "pool.h"
@@ -54,6 +59,14 @@ enum fiber_state {
 
 /* Why a fiber switched back to its worker's scheduler. */
 enum { WHY_PARK = 1, WHY_DONE = 2, WHY_YIELD = 3 };
+
+/* A worker's thread (see "Retiring"). */
+enum worker_state {
+	W_ACTIVE,   /* its thread runs the scheduler loop */
+	W_RETIRED,  /* its thread has left, or is leaving, the loop */
+	W_REVIVING, /* claimed by revive(), which starts a new thread */
+	W_GONE,     /* a new thread could not be made: left out for good */
+};
 
 typedef struct worker worker;
 typedef struct pool pool;
@@ -107,8 +120,11 @@ struct worker {
 	fiber_queue q;
 	_Atomic size_t qlen; /* q.len, readable without the lock */
 
-	pipec_parker sleep; /* where it sleeps when idle */
-	bool idle;          /* in the pool's idle list (under pool->mu) */
+	pipec_parker sleep;     /* where it sleeps when idle */
+	pipec_parker *sleep_on; /* &sleep, or the run's parker for worker 0
+	                           in pipec_run_exec (see pipec_pool_serve) */
+	bool idle;              /* in the pool's idle list (under pool->mu) */
+	_Atomic int rstate;     /* enum worker_state (see "Retiring") */
 	unsigned rng;
 	void *altstack; /* for the stack-overflow report */
 };
@@ -117,9 +133,16 @@ struct pool {
 	pipec_run *run;
 	unsigned nworkers;
 	_Atomic unsigned nstarted; /* workers whose thread runs */
+	_Atomic unsigned nretired; /* workers W_RETIRED */
+	bool caller; /* worker 0 is the thread in pipec_run_exec */
 	worker *workers;
 	struct pipec_fiber *fibers;
 	size_t nfibers;
+
+	/* What follows is written at every idle spell and shared wake: kept
+	 * off the cache line of the fields above, which make_ready reads at
+	 * every wake (nretired). */
+	char apart[64];
 
 	pthread_mutex_t mu; /* guards queue, idle list and timers */
 	fiber_queue queue;  /* shared: wakes from outside, the start */
@@ -223,21 +246,29 @@ static void wake_one_forced(pool *pl)
 	}
 	pthread_mutex_unlock(&pl->mu);
 	if (w)
-		pipec_parker_wake(&w->sleep);
+		pipec_parker_wake(w->sleep_on);
 }
 
+static void revive(pool *pl);
+static bool stop_wakes(void);
+
 /* Starts one sleeping worker, unless one is already looking for work
- * (it will find what was just queued). */
+ * (it will find what was just queued); with none asleep, brings back a
+ * retired one. */
 static void wake_one(pool *pl)
 {
-	if (atomic_load(&pl->nspinning) == 0 && atomic_load(&pl->nidle) > 0)
+	if (atomic_load(&pl->nspinning) > 0)
+		return;
+	if (atomic_load(&pl->nidle) > 0)
 		wake_one_forced(pl);
+	else if (atomic_load(&pl->nretired) > 0 && !stop_wakes())
+		revive(pl);
 }
 
 static void wake_all(pool *pl)
 {
 	for (unsigned i = 0; i < pl->nworkers; i++)
-		pipec_parker_wake(&pl->workers[i].sleep);
+		pipec_parker_wake(pl->workers[i].sleep_on);
 }
 
 /* Makes f (RUNNABLE) run soon: next on the calling worker if it is one of
@@ -256,6 +287,10 @@ static void make_ready(struct pipec_fiber *f)
 			atomic_store(&w->qlen, w->q.len);
 			pthread_mutex_unlock(&w->mu);
 		}
+		/* No worker is left to look: bring one back (see "Retiring";
+		 * seq_cst against retire()'s last look). */
+		if (atomic_load(&pl->nretired) > 0 && !stop_wakes())
+			revive(pl);
 		return;
 	}
 	pthread_mutex_lock(&pl->mu);
@@ -509,8 +544,96 @@ static struct pipec_fiber *find_quick(worker *w)
 }
 
 /*
+ * Retiring. A run must join every thread it made before it returns (R12),
+ * and joining a worker asleep on an idle CPU means waking that CPU first:
+ * 30-90 us on the reference machine, where the whole stop of a pipeline
+ * takes 2-3 us. So a worker other than worker 0 does not sleep through a
+ * pool with nothing to do: once every worker has been idle for
+ * RETIRE_IDLE, with nothing queued and no deadlock under watch, it ends
+ * its thread (W_RETIRED). Worker 0 stays: it keeps the timers, and the
+ * idle looks that recheck for a deadlock. A retired worker comes back
+ * (revive: a new thread) as soon as a fiber is readied on a busy worker
+ * or queued with no worker asleep to take it, that is, when there might
+ * again be work to spread; except for the wakes a stop makes (a stage
+ * returning drops its endpoints, a cancel wakes the stages), whose
+ * stages are on their way out. A thread costs 20-40 us to make, paid once
+ * per idle spell of the pool, not per wake.
+ */
+#define RETIRE_IDLE ((pipec_time)250000) /* 250 us */
+
+/* The wakes made by a stop (pipec_pool_stop_wakes): counted per thread,
+ * read through a call (the fiber making them may move between threads
+ * while it runs, though not within one such region). */
+static _Thread_local unsigned tls_stop_wakes;
+
+__attribute__((noinline)) void pipec_pool_stop_wakes(bool begin)
+{
+	if (begin)
+		tls_stop_wakes++;
+	else
+		tls_stop_wakes--;
+}
+
+__attribute__((noinline)) static bool stop_wakes(void)
+{
+	return tls_stop_wakes > 0;
+}
+
+static bool start_worker(worker *w);
+
+/* w, idle with the rest of the pool for RETIRE_IDLE, ends its thread.
+ * False if work came meanwhile: w stays. */
+static bool retire(worker *w)
+{
+	pool *pl = w->pool;
+	atomic_store(&w->rstate, W_RETIRED);
+	atomic_fetch_sub(&pl->nstarted, 1);
+	atomic_fetch_add(&pl->nretired, 1);
+	/* A fiber readied before the waker could see nretired: look once
+	 * more (both sides are seq_cst, so one of them sees the other). */
+	sighting s;
+	sight(pl, &s);
+	if (!s.any_work && atomic_load(&pl->queue_len) == 0)
+		return true;
+	int retired = W_RETIRED;
+	if (!atomic_compare_exchange_strong(&w->rstate, &retired, W_ACTIVE))
+		return true; /* revive() has it: it joins this thread */
+	atomic_fetch_sub(&pl->nretired, 1);
+	atomic_fetch_add(&pl->nstarted, 1);
+	return false;
+}
+
+/* Brings back one retired worker on a new thread. */
+static void revive(pool *pl)
+{
+	for (unsigned i = 1; i < pl->nworkers; i++) {
+		worker *w = &pl->workers[i];
+		int retired = W_RETIRED;
+		if (atomic_load(&w->rstate) != W_RETIRED ||
+		    !atomic_compare_exchange_strong(&w->rstate, &retired,
+		                                    W_REVIVING))
+			continue;
+		atomic_fetch_sub(&pl->nretired, 1);
+		atomic_fetch_add(&pl->nstarted, 1);
+		/* Its old thread has left the scheduler loop, or is about
+		 * to: the join is short. */
+		pthread_join(w->thread, NULL);
+		w->started = false;
+		/* Active before it runs: the new thread may retire again. */
+		atomic_store(&w->rstate, W_ACTIVE);
+		if (!start_worker(w)) {
+			atomic_fetch_sub(&pl->nstarted, 1);
+			atomic_store(&w->rstate, W_GONE);
+		}
+		return;
+	}
+}
+
+/*
  * The next fiber for w, sleeping when there is none; NULL once the pool
- * stops. Spinning is bounded (SPIN_ROUNDS looks, about 20-50 us here),
+ * stops, or w retires. Spinning is bounded by time, SPIN_TIME (a bound
+ * of 200 looks, each with a sched_yield, was 0.8-0.9 ms of spinning on
+ * the reference machine: most of a short pause, spent burning a CPU),
  * stealing only in its second half, and only work that stood still since
  * the spin began (see "Stealing"). A sleeping worker looks again every
  * STEAL_CHECK while another worker has work queued, and takes what stood
@@ -518,13 +641,14 @@ static struct pipec_fiber *find_quick(worker *w)
  * only waits its turn on a busy worker (such a wake costs the waker a
  * system call, 1-2 us, and was made at every hand-off that displaced
  * runnext), yet a stage stuck behind a long-running one moves within
- * 100 us. A worker that saw no work anywhere looks again after
- * IDLE_LOOK_MIN, then after twice as long each time up to IDLE_LOOK_MAX:
- * work readied later on a busy worker (a stage woken by one that then
- * computes for long) moves within that, and an idle pool costs about a
- * hundred wake-ups a second.
+ * 100 us. A worker other than worker 0 that saw no work anywhere looks
+ * again after RETIRE_IDLE, and retires if the whole pool stayed idle (see
+ * "Retiring"); work readied meanwhile on a busy worker (a stage woken by
+ * one that then computes for long) moves within that. Worker 0 looks
+ * again after IDLE_LOOK_MIN, then after twice as long each time up to
+ * IDLE_LOOK_MAX: an idle pool costs about a hundred wake-ups a second.
  */
-#define SPIN_ROUNDS   200
+#define SPIN_TIME     ((pipec_time)50000)    /* 50 us */
 #define STEAL_CHECK   ((pipec_time)100000)   /* 100 us */
 #define IDLE_LOOK_MIN ((pipec_time)1000000)  /* 1 ms */
 #define IDLE_LOOK_MAX ((pipec_time)16000000) /* 16 ms */
@@ -537,6 +661,9 @@ static struct pipec_fiber *find_work(worker *w)
 	for (;;) {
 		if (atomic_load(&pl->stop))
 			return NULL;
+		/* In pipec_run_exec the pool watches the run itself. */
+		pipec_time watch =
+		        pl->caller ? pipec_run_watch(pl->run) : PIPEC_FOREVER;
 		fire_timers(pl);
 		struct pipec_fiber *f = find_quick(w);
 		if (f)
@@ -545,9 +672,10 @@ static struct pipec_fiber *find_work(worker *w)
 		if (spin) {
 			atomic_fetch_add(&pl->nspinning, 1);
 			sight(pl, &seen);
-			for (int r = 0; r < SPIN_ROUNDS && !f; r++) {
+			pipec_time t0 = pipec_now(), t = t0;
+			for (; t - t0 < SPIN_TIME && !f; t = pipec_now()) {
 				f = find_quick(w);
-				if (!f && r >= SPIN_ROUNDS / 2)
+				if (!f && t - t0 >= SPIN_TIME / 2)
 					f = steal(w, &seen);
 				if (!f && atomic_load(&pl->stop))
 					break;
@@ -565,7 +693,7 @@ static struct pipec_fiber *find_work(worker *w)
 
 		/* Sleep. Registering as idle before the last look means a
 		 * fiber queued after that look wakes us. */
-		uint32_t tok = pipec_parker_token(&w->sleep);
+		uint32_t tok = pipec_parker_token(w->sleep_on);
 		pthread_mutex_lock(&pl->mu);
 		if (!w->idle) {
 			w->idle = true;
@@ -575,12 +703,32 @@ static struct pipec_fiber *find_work(worker *w)
 		pipec_time next =
 		        pl->heap_len ? pl->heap[0]->deadline : PIPEC_FOREVER;
 		pthread_mutex_unlock(&pl->mu);
+		if (watch < next)
+			next = watch;
 		f = find_quick(w);
 		sight(pl, &seen);
+		bool all_idle = atomic_load(&pl->nidle) ==
+		                (int)atomic_load(&pl->nstarted);
+		if (!f && all_idle && pool_check_deadlock(pl)) {
+			/* Stuck, as far as one look can tell: look again
+			 * after a while (see pool_check_deadlock). */
+			pipec_time again = pipec_now() + DEADLOCK_CONFIRM;
+			if (again < next)
+				next = again;
+			all_idle = false; /* not a time to retire */
+		}
+		if (!f) /* a deadlock declared just now readied fibers here */
+			f = find_quick(w);
+		/* A look at the end of the idle spell for the next fiber, or
+		 * for a chance to retire. */
+		bool retire_look = false;
 		if (!f) {
 			pipec_time look = pipec_now();
 			if (seen.any_work) {
 				look += STEAL_CHECK;
+			} else if (w->id != 0) {
+				look += RETIRE_IDLE;
+				retire_look = true;
 			} else {
 				look += idle_look;
 				if (idle_look < IDLE_LOOK_MAX)
@@ -589,20 +737,8 @@ static struct pipec_fiber *find_work(worker *w)
 			if (look < next)
 				next = look;
 		}
-		if (!f &&
-		    atomic_load(&pl->nidle) ==
-		            (int)atomic_load(&pl->nstarted) &&
-		    pool_check_deadlock(pl)) {
-			/* Stuck, as far as one look can tell: look again
-			 * after a while (see pool_check_deadlock). */
-			pipec_time again = pipec_now() + DEADLOCK_CONFIRM;
-			if (again < next)
-				next = again;
-		}
-		if (!f) /* a deadlock declared just now readied fibers here */
-			f = find_quick(w);
 		if (!f && !atomic_load(&pl->stop))
-			pipec_parker_wait(&w->sleep, tok, next);
+			pipec_parker_wait(w->sleep_on, tok, next);
 		atomic_fetch_sub(&pl->nidle, 1);
 		pthread_mutex_lock(&pl->mu);
 		if (w->idle) {
@@ -622,11 +758,17 @@ static struct pipec_fiber *find_work(worker *w)
 			wake_one(pl);
 			return f;
 		}
-		if (pipec_parker_token(&w->sleep) != tok)
+		bool woken = pipec_parker_token(w->sleep_on) != tok;
+		if (retire_look && !woken && !atomic_load(&pl->stop) &&
+		    atomic_load(&pl->nidle) + 1 ==
+		            (int)atomic_load(&pl->nstarted) &&
+		    retire(w))
+			return NULL;
+		if (woken)
 			idle_look = IDLE_LOOK_MIN;
 		/* Woken for work: spin for it. Back from a look: unless the
 		 * top of the loop finds something, sleep again. */
-		spin = pipec_parker_token(&w->sleep) != tok;
+		spin = woken;
 	}
 }
 
@@ -775,6 +917,10 @@ void pipec_fiber_tick(struct pipec_fiber *f)
 	 * busy, the ticks fire them (a stage parked until a deadline would
 	 * otherwise wait for a worker to go idle). */
 	fire_timers(f->pool);
+	/* A cancel or the deadline reaches a busy pool serving its caller
+	 * here (an idle one acts at once: see find_work). */
+	if (f->pool->caller)
+		pipec_run_watch(f->pool->run);
 	if (f->slice_resumes != f->resumes) {
 		f->slice_resumes = f->resumes;
 		f->slice_start = now;
@@ -892,23 +1038,48 @@ static void overflow_handler_install(void)
 #define ALTSTACK_SIZE (64 * 1024)
 #define WORKER_STACK  (256 * 1024)
 
-static void *worker_main(void *arg)
+/* The scheduler loop of w on the calling thread, until the pool stops. */
+
+static void serve(worker *w)
 {
-	worker *w = arg;
 	tls_worker = w;
 	pipec_fiber_san_thread(&w->san);
-	stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE};
-	if (w->altstack)
-		sigaltstack(&ss, NULL);
+	stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE}, old;
+	bool alt = w->altstack && sigaltstack(&ss, &old) == 0;
 	struct pipec_fiber *f;
 	while ((f = find_work(w)))
 		run_fiber(w, f);
-	if (w->altstack) {
-		ss.ss_flags = SS_DISABLE;
-		sigaltstack(&ss, NULL);
+	if (alt) {
+		/* Back to the thread's own (pipec_run_exec's caller may have
+		 * one), or to none. */
+		if (old.ss_flags & SS_DISABLE) {
+			ss.ss_flags = SS_DISABLE;
+			sigaltstack(&ss, NULL);
+		} else {
+			sigaltstack(&old, NULL);
+		}
 	}
 	tls_worker = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	serve(arg);
 	return NULL;
+}
+
+static bool start_worker(worker *w)
+{
+	/* A worker's own stack runs only the scheduler loop (stages run on
+	 * theirs): a small one is quicker to make and to release at the end
+	 * of the run. */
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WORKER_STACK);
+	int err = pthread_create(&w->thread, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	w->started = err == 0;
+	return w->started;
 }
 
 static unsigned cpus(void)
@@ -984,6 +1155,7 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 		w->pool = pl;
 		w->id = i;
 		w->rng = i * 2654435761u + 1;
+		w->sleep_on = &w->sleep;
 		pthread_mutex_init(&w->mu, NULL);
 		w->altstack = malloc(ALTSTACK_SIZE);
 		if (!w->altstack || !queue_reserve(&w->q, n)) {
@@ -1013,36 +1185,32 @@ static pool *pool_new(pipec_run *run, unsigned nworkers)
 	return pl;
 }
 
-pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
+pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers, bool caller)
 {
 	pool *pl = pool_new(run, nworkers);
 	if (!pl)
 		return PIPEC_NOMEM;
 	run->pool = pl;
+	pl->caller = caller;
 	for (size_t i = 0; i < pl->nfibers; i++) {
 		pl->fibers[i].stage->parker.fiber = &pl->fibers[i];
 		queue_push(&pl->queue, &pl->fibers[i]);
 	}
 	atomic_store(&pl->queue_len, pl->queue.len);
 	overflow_handler_install();
+	/* Worker 0 of a pool serving its caller sleeps on the run's parker,
+	 * so that pipec_run_cancel wakes it. */
+	if (caller)
+		pl->workers[0].sleep_on = &run->parker;
 	/* Counted before the threads start (they read it), less those
 	 * that could not. */
 	atomic_store(&pl->nstarted, pl->nworkers);
-	unsigned started = 0;
-	for (unsigned i = 0; i < pl->nworkers; i++) {
-		worker *w = &pl->workers[i];
-		/* A worker's own stack runs only the scheduler loop (stages
-		 * run on theirs): a small one is quicker to make and to
-		 * release at the end of the run. */
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, WORKER_STACK);
-		int err = pthread_create(&w->thread, &attr, worker_main, w);
-		pthread_attr_destroy(&attr);
-		if (err == 0) {
-			w->started = true;
+	unsigned started = caller;
+	for (unsigned i = caller; i < pl->nworkers; i++) {
+		if (start_worker(&pl->workers[i]))
 			started++;
-		}
+		else
+			atomic_store(&pl->workers[i].rstate, W_GONE);
 	}
 	atomic_store(&pl->nstarted, started);
 	if (started == 0) {
@@ -1055,6 +1223,13 @@ pipec_status pipec_pool_start(pipec_run *run, unsigned nworkers)
 	/* Workers that could not start are never woken nor stolen from:
 	 * nothing is queued on them. */
 	return PIPEC_OK;
+}
+
+void pipec_pool_serve(pipec_run *run)
+{
+	pool *pl = run->pool;
+	if (pl && pl->caller)
+		serve(&pl->workers[0]);
 }
 
 void pipec_pool_stop(pipec_run *run)

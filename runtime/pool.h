@@ -19,8 +19,14 @@
 
 /* Starts run's pool: a fiber for every stage not marked own-thread, and
  * the workers (workers == 0: one per CPU it may use, at most one per
- * fiber). PIPEC_OK, or PIPEC_NOMEM with nothing started. */
-pipec_status pipec_pool_start(pipec_run *run, unsigned workers);
+ * fiber). With caller, worker 0 is the calling thread, once it calls
+ * pipec_pool_serve, and the pool acts on a cancel and the run's deadline
+ * (pipec_run_watch): pipec_run_exec, for a run without thread stages.
+ * PIPEC_OK, or PIPEC_NOMEM with nothing started. */
+pipec_status pipec_pool_start(pipec_run *run, unsigned workers, bool caller);
+/* Runs worker 0 of a pool started with caller on the calling thread,
+ * until every stage has finished; returns at once for any other pool. */
+void pipec_pool_serve(pipec_run *run);
 /* Once every stage has finished: tells the workers to stop (any thread),
  * and stops them and joins them (the run's waiting thread). */
 void pipec_pool_stop(pipec_run *run);
@@ -29,6 +35,12 @@ void pipec_pool_join(pipec_run *run);
 void pipec_pool_free(pipec_run *run);
 /* Runs the stage on the calling thread (run.c's, for both modes). */
 void pipec_stage_body(pipec_stage *s);
+/* run.c: acts on pipec_run_cancel and the run's deadline, once each;
+ * returns the deadline still to watch, or PIPEC_FOREVER. */
+pipec_time pipec_run_watch(pipec_run *run);
+/* Brackets the wakes a stop makes (a returning stage's drops, a cancel):
+ * they bring back no retired worker (pool.c, "Retiring"). */
+void pipec_pool_stop_wakes(bool begin);
 
 /* park.c: a fiber's side of pipec_parker_wait / _wake. */
 bool pipec_fiber_park(struct pipec_fiber *f, pipec_parker *p, uint32_t token,
