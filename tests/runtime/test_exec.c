@@ -418,6 +418,112 @@ static void test_sched_a_stop_brings_back_no_worker(void **state)
 	pipec_run_free(run);
 }
 
+/*
+ * A long chain keeps a long queue on its worker, always moving: work
+ * that never stands still, but enough of it for two. The idle worker
+ * takes a share (runtime/pool.c, STEAL_LONG). Each forwarding stage
+ * notes the thread of each hop; the least used of the two workers must
+ * have done a fair part of them. Timing-dependent, so not under valgrind
+ * (PIPEC_TEST_SLOW), which runs one thread at a time anyway.
+ */
+#define CHAIN_STAGES 300
+#define CHAIN_VALUES 3000
+
+typedef struct chain_link {
+	pipec_rx *rx;
+	pipec_tx *tx;
+	pthread_t threads[2];
+	long hops[2], other; /* per thread seen; beyond two */
+} chain_link;
+
+static int body_link(pipec_stage *self, void *arg)
+{
+	chain_link *l = arg;
+	tmsg m;
+	int i;
+
+	(void)self;
+	for (i = 0; l->rx == NULL ? i < CHAIN_VALUES : 1; i++) {
+		if (l->rx == NULL)
+			m = tmsg_make((uint32_t)i, 0);
+		else if (pipec_recv(l->rx, &m) != PIPEC_OK)
+			break;
+		if (l->tx == NULL) {
+			tmsg_free(&m);
+		} else if (pipec_send(l->tx, &m) != PIPEC_OK) {
+			tmsg_free(&m);
+			break;
+		}
+		pthread_t t = pthread_self();
+		int k = 0;
+		while (k < 2 && l->hops[k] > 0 &&
+		       !pthread_equal(l->threads[k], t))
+			k++;
+		if (k == 2) {
+			l->other++;
+		} else {
+			l->threads[k] = t;
+			l->hops[k]++;
+		}
+	}
+	return 0;
+}
+
+static void test_sched_a_long_chain_is_shared(void **state)
+{
+	chain_link *links = calloc(CHAIN_STAGES, sizeof *links);
+	pipec_run *run = pipec_run_new("chain");
+	pipec_chan *prev = NULL;
+	pthread_t threads[2];
+	long hops[2] = {0, 0}, total = 0;
+
+	(void)state;
+	WATCH();
+	if (!rt_pool_mode() || rt_slow() > 1) {
+		pipec_run_free(run);
+		free(links);
+		skip();
+	}
+	assert_non_null(links);
+	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
+	for (int i = 0; i < CHAIN_STAGES; i++) {
+		pipec_chan_spec spec = tmsg_spec("link", 0, NULL);
+		pipec_chan *next = i + 1 < CHAIN_STAGES
+		                           ? pipec_run_chan(run, &spec)
+		                           : NULL;
+		pipec_stage *s =
+		        pipec_stage_add(run, "link", body_link, &links[i]);
+
+		if (prev)
+			links[i].rx = pipec_stage_rx(s, prev);
+		if (next)
+			links[i].tx = pipec_stage_tx(s, next);
+		prev = next;
+	}
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	/* Two workers: at most two threads ran the stages. */
+	for (int i = 0; i < CHAIN_STAGES; i++) {
+		assert_int_equal(links[i].other, 0);
+		for (int k = 0; k < 2 && links[i].hops[k] > 0; k++) {
+			int j = 0;
+
+			while (j < 2 && hops[j] > 0 &&
+			       !pthread_equal(threads[j], links[i].threads[k]))
+				j++;
+			assert_true(j < 2);
+			threads[j] = links[i].threads[k];
+			hops[j] += links[i].hops[k];
+			total += links[i].hops[k];
+		}
+	}
+	assert_int_equal(total, (long)CHAIN_STAGES * CHAIN_VALUES);
+	/* Shared: one CPU each would be half; one worker alone, well under
+	 * a tenth (the start spreads a little). */
+	assert_true(hops[0] >= total / 5 && hops[1] >= total / 5);
+	pipec_run_free(run);
+	free(links);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +537,7 @@ int main(void)
 	                test_exec_deadline_reaches_an_idle_and_a_busy_pool),
 	        cmocka_unit_test(test_sched_idle_worker_retires_and_comes_back),
 	        cmocka_unit_test(test_sched_a_stop_brings_back_no_worker),
+	        cmocka_unit_test(test_sched_a_long_chain_is_shared),
 	};
 	int failed =
 	        cmocka_run_group_tests_name("runtime: exec", tests, NULL, NULL);
