@@ -639,16 +639,16 @@ static void revive(pool *pl)
 
 /*
  * The next fiber for w, sleeping when there is none; NULL once the pool
- * stops, or w retires. Spinning is bounded by time: SPIN_BUSY while
- * another worker has work (it may stand still soon; sleeping instead
- * left the seed pipeline at CAP 1024 on one CPU for a STEAL_CHECK at a
- * time, 4.5-9.5M values/s against a steady 8.3-9.5M), SPIN_IDLE when the
- * pool has none (a pause: sleep, and retire, soon). Stealing happens only
- * in the spin's second half, and only work that stood still since
- * the spin began (see "Stealing"). A sleeping worker looks again every
- * STEAL_CHECK while another worker has work queued, and takes what stood
- * still all along: so no wake of another thread is made for work that
- * only waits its turn on a busy worker (such a wake costs the waker a
+ * stops, or w retires. Spinning is bounded: SPIN_ROUNDS looks, each with
+ * a sched_yield (0.8-0.9 ms here), while another worker has work (it may
+ * stand still soon; a short spin left the seed pipeline at CAP 1024 on
+ * one CPU for a STEAL_CHECK at a time, 4.5-9.5M values/s against a steady
+ * 8.3-9.5M); SPIN_IDLE when the pool has none (a pause: sleep, and
+ * retire, soon). Stealing happens only in the spin's second half, and only work
+ * that stood still since the spin began (see "Stealing"). A sleeping worker
+ * looks again every STEAL_CHECK while another worker has work queued, and takes
+ * what stood still all along: so no wake of another thread is made for work
+ * that only waits its turn on a busy worker (such a wake costs the waker a
  * system call, 1-2 us, and was made at every hand-off that displaced
  * runnext), yet a stage stuck behind a long-running one moves within
  * 100 us. A worker other than worker 0 that saw no work anywhere looks
@@ -658,8 +658,8 @@ static void revive(pool *pl)
  * again after IDLE_LOOK_MIN, then after twice as long each time up to
  * IDLE_LOOK_MAX: an idle pool costs about a hundred wake-ups a second.
  */
+#define SPIN_ROUNDS   200
 #define SPIN_IDLE     ((pipec_time)50000)    /* 50 us */
-#define SPIN_BUSY     ((pipec_time)800000)   /* 800 us */
 #define STEAL_CHECK   ((pipec_time)100000)   /* 100 us */
 #define IDLE_LOOK_MIN ((pipec_time)1000000)  /* 1 ms */
 #define IDLE_LOOK_MAX ((pipec_time)16000000) /* 16 ms */
@@ -688,20 +688,20 @@ static struct pipec_fiber *find_work(worker *w)
 		if (spin) {
 			atomic_fetch_add(&pl->nspinning, 1);
 			sight(pl, &seen);
-			pipec_time t0 = pipec_now(), t = t0;
-			for (; !f; t = pipec_now()) {
+			pipec_time t0 = pipec_now();
+			for (int r = 0; !f; r++) {
 				/* Every other worker asleep: nothing runs that
 				 * could ready work here. */
-				bool others_busy =
+				bool busy =
+				        seen.any_work &&
 				        atomic_load(&pl->nidle) + 1 <
-				        (int)atomic_load(&pl->nstarted);
-				pipec_time limit = seen.any_work && others_busy
-				                           ? SPIN_BUSY
-				                           : SPIN_IDLE;
-				if (t - t0 >= limit)
+				                (int)atomic_load(&pl->nstarted);
+				pipec_time t = busy ? 0 : pipec_now() - t0;
+				if (busy ? r >= SPIN_ROUNDS : t >= SPIN_IDLE)
 					break;
 				f = find_quick(w);
-				if (!f && t - t0 >= limit / 2)
+				if (!f && (busy ? r >= SPIN_ROUNDS / 2
+				                : t >= SPIN_IDLE / 2))
 					f = steal(w, &seen);
 				if (!f && atomic_load(&pl->stop))
 					break;
