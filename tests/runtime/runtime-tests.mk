@@ -11,7 +11,7 @@
 # PIPEC_STRESS_SEED picks the stress seed and PIPEC_TEST_SLOW multiplies
 # the watchdogs' limits.
 
-RT_TEST_NAMES := test_channel test_run test_exec test_lifetime test_stress test_port \
+RT_TEST_NAMES := test_channel test_run test_sched test_lifetime test_stress test_port \
 	test_build test_driver
 RT_TEST_DIR := $(O)/tests/runtime
 RT_TEST_BINS := $(RT_TEST_NAMES:%=$(RT_TEST_DIR)/%)

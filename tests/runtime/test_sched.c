@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_exec.c - pipec_run_exec in pool mode: the calling thread is worker
- * 0 of the run's pool, and the pool watches the run (a cancel, the
- * deadline) itself; a worker with nothing to do ends its thread, and comes
- * back when there is work to spread (runtime/pool.c, "Retiring").
+ * test_sched.c - the pool scheduler's promises beyond the rules: in
+ * pipec_run_exec the calling thread is worker 0 and the pool watches the
+ * run (a cancel, the deadline) itself; a worker with nothing to do ends
+ * its thread and comes back when there is work to spread, but not for a
+ * stop; a stage readied behind a busy one is taken over; errno is each
+ * stage's own though stages move between workers (runtime/pool.c). (That
+ * a long queue is shared even while it moves is the chain benchmark's to
+ * show: on a loaded machine a share depends on who gets a CPU.)
  *
  * In threads mode (PIPEC_SCHED=threads) the same runs must give the same
  * results; only the checks of which thread runs what are pool mode's.
@@ -289,35 +293,47 @@ static void test_exec_deadline_reaches_an_idle_and_a_busy_pool(void **state)
 	exec_deadline(true, 2);
 }
 
-/* ---- an idle worker ends its thread, and comes back ---- */
+/* ---- a stage readied on a busy worker is taken over ---- */
 
 /*
- * "hog" sleeps while the pool has nothing to do, long enough for worker
- * 1 to end its thread; it counts the process's threads then, sends to
- * "taker" (readied on hog's worker), and computes until taker has the
- * message: a worker must come back to run taker.
+ * "hog" sends to "taker" (readied on hog's worker), then computes, with no
+ * runtime call, until taker has the message: another worker must take
+ * taker over. Before the send hog computes for 20 ms (the other worker
+ * goes to sleep meanwhile), or (idle_first) sleeps while the pool has
+ * nothing to do, long enough for worker 1 to end its thread, and counts
+ * the process's threads then: the worker must come back.
  */
 typedef struct hog {
 	pipec_tx *tx;
 	pipec_rx *rx;
+	bool idle_first;
 	int threads_before, threads_idle;
-	atomic_int got;
-	bool got_in_time;
+	atomic_int got;   /* set by the receiver */
+	bool got_in_time; /* seen by the hog while it computed */
 } hog;
+
+static void compute_ms(long ms, atomic_int *until)
+{
+	pipec_time end = pipec_now() + (pipec_time)ms * 1000000;
+
+	while (pipec_now() < end && (until == NULL || !atomic_load(until)))
+		;
+}
 
 static int body_hog(pipec_stage *self, void *arg)
 {
 	hog *h = arg;
 	tmsg m = tmsg_make(1, 0);
-	pipec_time end;
 
-	pipec_sleep_until(self, pipec_after_ms(50 * (long)rt_slow()));
-	h->threads_idle = rt_thread_count();
+	if (h->idle_first) {
+		pipec_sleep_until(self, pipec_after_ms(50 * (long)rt_slow()));
+		h->threads_idle = rt_thread_count();
+	} else {
+		compute_ms(20, NULL);
+	}
 	if (pipec_send(h->tx, &m) != PIPEC_OK)
 		return 1;
-	end = pipec_now() + (pipec_time)LONG_MS * 1000000;
-	while (pipec_now() < end && !atomic_load(&h->got))
-		; /* no runtime call: taker needs another worker */
+	compute_ms(LONG_MS, &h->got);
 	h->got_in_time = atomic_load(&h->got);
 	return 0;
 }
@@ -335,30 +351,46 @@ static int body_taker(pipec_stage *self, void *arg)
 	return 0;
 }
 
-static void test_sched_idle_worker_retires_and_comes_back(void **state)
+static void run_hog(hog *h)
 {
 	pipec_chan_spec spec = tmsg_spec("c", 1, NULL);
-	pipec_run *run = pipec_run_new("retire");
+	pipec_run *run = pipec_run_new("hog");
 	pipec_chan *ch = pipec_run_chan(run, &spec);
-	hog h = {0};
 	pipec_stage *s;
+
+	atomic_init(&h->got, 0);
+	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
+	s = pipec_stage_add(run, "taker", body_taker, h);
+	h->rx = pipec_stage_rx(s, ch);
+	s = pipec_stage_add(run, "hog", body_hog, h);
+	h->tx = pipec_stage_tx(s, ch);
+	h->threads_before = rt_thread_count();
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_true(h->got_in_time);
+	pipec_run_free(run);
+}
+
+/* Even by a worker that went to sleep when there was nothing to take. */
+static void test_sched_readied_stage_does_not_wait_for_a_busy_one(void **state)
+{
+	hog h = {.idle_first = false};
 
 	(void)state;
 	WATCH();
-	atomic_init(&h.got, 0);
-	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
-	s = pipec_stage_add(run, "taker", body_taker, &h);
-	h.rx = pipec_stage_rx(s, ch);
-	s = pipec_stage_add(run, "hog", body_hog, &h);
-	h.tx = pipec_stage_tx(s, ch);
-	h.threads_before = rt_thread_count();
-	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
-	assert_true(h.got_in_time);
+	run_hog(&h);
+}
+
+static void test_sched_idle_worker_retires_and_comes_back(void **state)
+{
+	hog h = {.idle_first = true};
+
+	(void)state;
+	WATCH();
+	run_hog(&h);
 	/* While the pool was idle only the caller was left of it (threads
 	 * mode: the two stages' threads). */
 	assert_int_equal(h.threads_idle,
 	                 h.threads_before + (rt_pool_mode() ? 0 : 2));
-	pipec_run_free(run);
 	assert_int_equal(rt_thread_count(), h.threads_before);
 }
 
@@ -412,116 +444,115 @@ static void test_sched_a_stop_brings_back_no_worker(void **state)
 	st.threads_before = rt_thread_count();
 	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
 	assert_int_equal(st.st, PIPEC_CLOSED);
-	/* threads mode: waiter's own thread (last's has ended) */
-	assert_int_equal(st.threads_woken,
-	                 st.threads_before + (rt_pool_mode() ? 0 : 1));
+	/* (threads mode: the stages' own threads, last's perhaps still
+	 * on its way out) */
+	if (rt_pool_mode())
+		assert_int_equal(st.threads_woken, st.threads_before);
 	pipec_run_free(run);
 }
 
+/* ---- errno ---- */
+
 /*
- * A long chain keeps a long queue on its worker, always moving: work
- * that never stands still, but enough of it for two. The idle worker
- * takes a share (runtime/pool.c, STEAL_LONG). Each forwarding stage
- * notes the thread of each hop; the least used of the two workers must
- * have done a fair part of them. Timing-dependent, so not under valgrind
- * (PIPEC_TEST_SLOW), which runs one thread at a time anyway.
+ * errno is each stage's own, though a coroutine may resume on another
+ * worker after a send or a receive: here the source and the sink are
+ * thread stages, whose wakes go through the pool's shared queue to
+ * whichever worker looks first, so the four relays between them move
+ * often (the test checks that they did). A compiler may compute errno's address
+ * once per function; pipec.h makes each use look it up, so a write after
+ * a move lands in the errno of the thread the stage runs on now, which a
+ * look made afresh (through a pointer the compiler cannot see through)
+ * must find.
  */
-#define CHAIN_STAGES 300
-#define CHAIN_VALUES 3000
+typedef struct hop {
+	pipec_rx *rx; /* NULL: the source */
+	pipec_tx *tx; /* NULL: the sink */
+	int count;    /* the source's messages */
+	int mine;     /* this stage's errno value */
+	int got;      /* the sink's */
+	int stray;    /* writes to errno not found on this thread */
+	int moves;    /* waits after which the thread had changed */
+} hop;
 
-typedef struct chain_link {
-	pipec_rx *rx;
-	pipec_tx *tx;
-	pthread_t threads[2];
-	long hops[2], other; /* per thread seen; beyond two */
-} chain_link;
+static int *(*volatile errno_here)(void) = pipec_errno;
+/* pthread_self() is declared const too. */
+static pthread_t (*volatile thread_here)(void) = pthread_self;
 
-static int body_link(pipec_stage *self, void *arg)
+static int body_hop(pipec_stage *self, void *arg)
 {
-	chain_link *l = arg;
+	hop *h = arg;
+	pthread_t was = thread_here();
 	tmsg m;
-	int i;
 
 	(void)self;
-	for (i = 0; l->rx == NULL ? i < CHAIN_VALUES : 1; i++) {
-		if (l->rx == NULL)
+	for (int i = 0; h->rx != NULL || i < h->count; i++) {
+		if (h->rx == NULL)
 			m = tmsg_make((uint32_t)i, 0);
-		else if (pipec_recv(l->rx, &m) != PIPEC_OK)
+		else if (pipec_recv(h->rx, &m) != PIPEC_OK)
 			break;
-		if (l->tx == NULL) {
+		errno = h->mine + 1;
+		h->stray += *errno_here() != h->mine + 1;
+		h->moves += !pthread_equal(was, thread_here());
+		was = thread_here();
+
+		if (h->tx == NULL) {
 			tmsg_free(&m);
-		} else if (pipec_send(l->tx, &m) != PIPEC_OK) {
-			tmsg_free(&m);
+			h->got++;
+		} else if (pipec_send(h->tx, &m) != PIPEC_OK) {
 			break;
 		}
-		pthread_t t = pthread_self();
-		int k = 0;
-		while (k < 2 && l->hops[k] > 0 &&
-		       !pthread_equal(l->threads[k], t))
-			k++;
-		if (k == 2) {
-			l->other++;
-		} else {
-			l->threads[k] = t;
-			l->hops[k]++;
-		}
+		errno = h->mine + 2;
+		h->stray += *errno_here() != h->mine + 2;
+		h->moves += !pthread_equal(was, thread_here());
+		was = thread_here();
 	}
 	return 0;
 }
 
-static void test_sched_a_long_chain_is_shared(void **state)
+static void test_sched_errno_is_the_stages_own(void **state)
 {
-	chain_link *links = calloc(CHAIN_STAGES, sizeof *links);
-	pipec_run *run = pipec_run_new("chain");
-	pipec_chan *prev = NULL;
-	pthread_t threads[2];
-	long hops[2] = {0, 0}, total = 0;
+	enum { RELAYS = 4, COUNT = 20000 };
+	int moves = 0;
+	pipec_chan_spec in = tmsg_spec("in", 1, NULL);
+	pipec_chan_spec out = tmsg_spec("out", 1, NULL);
+	pipec_run *run = pipec_run_new("errno");
+	pipec_chan *a = pipec_run_chan(run, &in);
+	pipec_chan *b = pipec_run_chan(run, &out);
+	hop src = {.count = COUNT, .mine = 1000}, sink = {.mine = 2000};
+	hop mid[RELAYS];
+	pipec_stage *s;
 
 	(void)state;
 	WATCH();
-	if (!rt_pool_mode() || rt_slow() > 1) {
-		pipec_run_free(run);
-		free(links);
-		skip();
-	}
-	assert_non_null(links);
+	memset(mid, 0, sizeof mid);
 	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 2);
-	for (int i = 0; i < CHAIN_STAGES; i++) {
-		pipec_chan_spec spec = tmsg_spec("link", 0, NULL);
-		pipec_chan *next = i + 1 < CHAIN_STAGES
-		                           ? pipec_run_chan(run, &spec)
-		                           : NULL;
-		pipec_stage *s =
-		        pipec_stage_add(run, "link", body_link, &links[i]);
-
-		if (prev)
-			links[i].rx = pipec_stage_rx(s, prev);
-		if (next)
-			links[i].tx = pipec_stage_tx(s, next);
-		prev = next;
+	s = pipec_stage_add(run, "src", body_hop, &src);
+	src.tx = pipec_stage_tx(s, a);
+	pipec_stage_set_thread(s, true);
+	for (int i = 0; i < RELAYS; i++) {
+		s = pipec_stage_add(run, "relay", body_hop, &mid[i]);
+		mid[i].rx = pipec_stage_rx(s, a);
+		mid[i].tx = pipec_stage_tx(s, b);
+		mid[i].mine = 3000 + 10 * i;
 	}
+	s = pipec_stage_add(run, "sink", body_hop, &sink);
+	sink.rx = pipec_stage_rx(s, b);
+	pipec_stage_set_thread(s, true);
 	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
-	/* Two workers: at most two threads ran the stages. */
-	for (int i = 0; i < CHAIN_STAGES; i++) {
-		assert_int_equal(links[i].other, 0);
-		for (int k = 0; k < 2 && links[i].hops[k] > 0; k++) {
-			int j = 0;
-
-			while (j < 2 && hops[j] > 0 &&
-			       !pthread_equal(threads[j], links[i].threads[k]))
-				j++;
-			assert_true(j < 2);
-			threads[j] = links[i].threads[k];
-			hops[j] += links[i].hops[k];
-			total += links[i].hops[k];
-		}
+	assert_int_equal(sink.got, COUNT);
+	assert_int_equal(src.stray + sink.stray, 0);
+	assert_int_equal(src.moves + sink.moves, 0);
+	for (int i = 0; i < RELAYS; i++) {
+		moves += mid[i].moves;
+		assert_int_equal(mid[i].stray, 0);
 	}
-	assert_int_equal(total, (long)CHAIN_STAGES * CHAIN_VALUES);
-	/* Shared: one CPU each would be half; one worker alone, well under
-	 * a tenth (the start spreads a little). */
-	assert_true(hops[0] >= total / 5 && hops[1] >= total / 5);
+	/* Else the test proved nothing (threads mode: a stage is its
+	 * thread). */
+	if (rt_pool_mode())
+		assert_true(moves > 0);
+	else
+		assert_int_equal(moves, 0);
 	pipec_run_free(run);
-	free(links);
 }
 
 int main(void)
@@ -535,12 +566,14 @@ int main(void)
 	        cmocka_unit_test(test_exec_cancel_from_a_signal_on_the_caller),
 	        cmocka_unit_test(
 	                test_exec_deadline_reaches_an_idle_and_a_busy_pool),
+	        cmocka_unit_test(
+	                test_sched_readied_stage_does_not_wait_for_a_busy_one),
 	        cmocka_unit_test(test_sched_idle_worker_retires_and_comes_back),
 	        cmocka_unit_test(test_sched_a_stop_brings_back_no_worker),
-	        cmocka_unit_test(test_sched_a_long_chain_is_shared),
+	        cmocka_unit_test(test_sched_errno_is_the_stages_own),
 	};
-	int failed =
-	        cmocka_run_group_tests_name("runtime: exec", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("runtime: scheduling", tests,
+	                                         NULL, NULL);
 
 	rt_watchdog(0, "");
 	return failed == 0 ? 0 : 1;
