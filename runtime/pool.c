@@ -42,6 +42,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "fiber.h"
@@ -156,7 +157,7 @@ struct pool {
 	/* A deadlock suspected (pool_check_deadlock): every fiber's park
 	 * token when it was, and since when. */
 	uint32_t *dl_tokens;
-	bool dl_suspect;
+	_Atomic bool dl_suspect; /* written under mu */
 	pipec_time dl_since;
 
 	/* Timed parks: a min-heap on deadline. */
@@ -682,7 +683,7 @@ static struct pipec_fiber *find_work(worker *w)
 		 * the clock, 7% of a forwarding chain's time). */
 		pipec_time watch =
 		        pl->caller ? pipec_run_watch(pl->run) : PIPEC_FOREVER;
-		if ((f = find_quick(w)))
+		if (pl->caller && (f = find_quick(w)))
 			return f; /* a cancel just readied stages here */
 
 		if (spin) {
@@ -690,8 +691,9 @@ static struct pipec_fiber *find_work(worker *w)
 			sight(pl, &seen);
 			pipec_time t0 = pipec_now();
 			for (int r = 0; !f; r++) {
-				/* Every other worker asleep: nothing runs that
-				 * could ready work here. */
+				/* Busy: another worker runs, and there was work
+				 * in view. Else nothing runs that could ready
+				 * work here: a short spin. */
 				bool busy =
 				        seen.any_work &&
 				        atomic_load(&pl->nidle) + 1 <
@@ -733,15 +735,15 @@ static struct pipec_fiber *find_work(worker *w)
 			next = watch;
 		f = find_quick(w);
 		sight(pl, &seen);
-		bool all_idle = atomic_load(&pl->nidle) ==
-		                (int)atomic_load(&pl->nstarted);
-		if (!f && all_idle && pool_check_deadlock(pl)) {
+		if (!f &&
+		    atomic_load(&pl->nidle) ==
+		            (int)atomic_load(&pl->nstarted) &&
+		    pool_check_deadlock(pl)) {
 			/* Stuck, as far as one look can tell: look again
 			 * after a while (see pool_check_deadlock). */
 			pipec_time again = pipec_now() + DEADLOCK_CONFIRM;
 			if (again < next)
 				next = again;
-			all_idle = false; /* not a time to retire */
 		}
 		if (!f) /* a deadlock declared just now readied fibers here */
 			f = find_quick(w);
@@ -785,10 +787,12 @@ static struct pipec_fiber *find_work(worker *w)
 			return f;
 		}
 		bool woken = pipec_parker_token(w->sleep_on) != tok;
+		/* Retire if the whole pool stayed idle, and no deadlock is
+		 * under watch (its second look may be this worker's). */
 		if (retire_look && !woken && !atomic_load(&pl->stop) &&
 		    atomic_load(&pl->nidle) + 1 ==
 		            (int)atomic_load(&pl->nstarted) &&
-		    retire(w))
+		    !atomic_load(&pl->dl_suspect) && retire(w))
 			return NULL;
 		if (woken)
 			idle_look = IDLE_LOOK_MIN;
@@ -1064,27 +1068,71 @@ static void overflow_handler_install(void)
 #define ALTSTACK_SIZE (64 * 1024)
 #define WORKER_STACK  (256 * 1024)
 
-/* The scheduler loop of w on the calling thread, until the pool stops. */
+/*
+ * The signal stack of a thread that serves as worker 0 (pipec_run_exec),
+ * for the stack-overflow report: made at its first run, and kept while the
+ * thread lives (the key's destructor unmaps it when it ends; the main
+ * thread's goes with the process). Putting one in place and taking it
+ * away again cost a system call each, and taking it away came after the
+ * last stage's return: 1.2 us of a stop that takes 2-3. A thread that has
+ * a signal stack of its own keeps it. A worker thread of the pool's own
+ * sets its stack once and never takes it away: the thread ends with it.
+ */
+static pthread_key_t caller_alt_key;
+static pthread_once_t caller_alt_once = PTHREAD_ONCE_INIT;
+static _Thread_local void *caller_alt;
 
+static void caller_alt_free(void *alt)
+{
+	stack_t ss = {.ss_flags = SS_DISABLE}, cur;
+	if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == alt)
+		sigaltstack(&ss, NULL);
+	munmap(alt, ALTSTACK_SIZE);
+}
+
+static void caller_alt_key_make(void)
+{
+	if (pthread_key_create(&caller_alt_key, caller_alt_free) != 0)
+		caller_alt_key = (pthread_key_t)-1;
+}
+
+static void caller_alt_install(void)
+{
+	stack_t cur;
+	if (sigaltstack(NULL, &cur) != 0 ||
+	    (!(cur.ss_flags & SS_DISABLE) && cur.ss_sp != NULL))
+		return; /* ours already, or the thread's own */
+	pthread_once(&caller_alt_once, caller_alt_key_make);
+	if (!caller_alt) {
+		void *alt = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+		                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (alt == MAP_FAILED)
+			return;
+		if (caller_alt_key == (pthread_key_t)-1 ||
+		    pthread_setspecific(caller_alt_key, alt) != 0) {
+			munmap(alt, ALTSTACK_SIZE);
+			return;
+		}
+		caller_alt = alt;
+	}
+	stack_t ss = {.ss_sp = caller_alt, .ss_size = ALTSTACK_SIZE};
+	sigaltstack(&ss, NULL);
+}
+
+/* The scheduler loop of w on the calling thread, until the pool stops. */
 static void serve(worker *w)
 {
 	tls_worker = w;
 	pipec_fiber_san_thread(&w->san);
-	stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE}, old;
-	bool alt = w->altstack && sigaltstack(&ss, &old) == 0;
+	if (w->id == 0 && w->pool->caller) {
+		caller_alt_install();
+	} else if (w->altstack) {
+		stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE};
+		sigaltstack(&ss, NULL);
+	}
 	struct pipec_fiber *f;
 	while ((f = find_work(w)))
 		run_fiber(w, f);
-	if (alt) {
-		/* Back to the thread's own (pipec_run_exec's caller may have
-		 * one), or to none. */
-		if (old.ss_flags & SS_DISABLE) {
-			ss.ss_flags = SS_DISABLE;
-			sigaltstack(&ss, NULL);
-		} else {
-			sigaltstack(&old, NULL);
-		}
-	}
 	tls_worker = NULL;
 }
 
@@ -1350,15 +1398,15 @@ static bool pool_check_deadlock(pool *pl)
 	bool declare = false, suspect = false;
 	pthread_mutex_lock(&pl->mu);
 	if (!stuck) {
-		pl->dl_suspect = false;
-	} else if (pl->dl_suspect &&
+		atomic_store(&pl->dl_suspect, false);
+	} else if (atomic_load(&pl->dl_suspect) &&
 	           memcmp(pl->dl_tokens, tokens,
 	                  pl->nfibers * sizeof(*tokens)) == 0) {
 		declare = pipec_now() >= pl->dl_since + DEADLOCK_CONFIRM;
 		suspect = !declare;
 	} else {
 		memcpy(pl->dl_tokens, tokens, pl->nfibers * sizeof(*tokens));
-		pl->dl_suspect = true;
+		atomic_store(&pl->dl_suspect, true);
 		pl->dl_since = pipec_now();
 		suspect = true;
 	}

@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -555,8 +557,100 @@ static void test_sched_errno_is_the_stages_own(void **state)
 	pipec_run_free(run);
 }
 
-int main(void)
+/* ---- a stack overflow on the caller's thread ---- */
+
+/*
+ * A stage that overflows its stack on worker 0, the caller's thread, is
+ * named as on any worker: the caller has a signal stack while it serves.
+ * The overflow runs in a process of its own (this program, started again
+ * with OVERFLOW_ARG), where nothing else handles SIGSEGV.
+ */
+#define OVERFLOW_ARG "--overflow-on-the-caller"
+
+static int deep(int n)
 {
+	volatile char pad[512];
+
+	pad[0] = (char)n;
+	return n > 0 ? deep(n - 1) + pad[0] : 0;
+}
+
+static int body_deep(pipec_stage *self, void *arg)
+{
+	(void)self;
+	(void)arg;
+	return deep(1 << 20) != 0;
+}
+
+static int overflow_on_the_caller(void)
+{
+	pipec_run *run = pipec_run_new("deep");
+	pipec_stage *s;
+
+	pipec_run_set_sched(run, PIPEC_SCHED_POOL, 1);
+	s = pipec_stage_add(run, "down", body_deep, NULL);
+	pipec_stage_set_stack(s, 16 * 1024);
+	pipec_run_exec(run);
+	return 0; /* not reached */
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1 /* gcc */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1 /* clang */
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+static void test_sched_overflow_on_the_caller_is_named(void **state)
+{
+	char self[4096], err[4096];
+	ssize_t n, len = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	(void)state;
+	WATCH();
+	/* valgrind (PIPEC_TEST_SLOW) reports the overflow its own way */
+	if (!rt_pool_mode() || rt_slow() > 1)
+		skip();
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	assert_true(n > 0);
+	self[n] = '\0';
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execl(self, self, OVERFLOW_ARG, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < (ssize_t)sizeof err - 1 &&
+	       (n = read(fds[0], err + len, sizeof err - 1 - (size_t)len)) > 0)
+		len += n;
+	err[len] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* The sanitizers report it, and end the process, their own way. */
+	assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!SANITIZED) {
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+		assert_non_null(strstr(
+		        err, "stage 'down' overflowed its stack of 16 KiB"));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], OVERFLOW_ARG) == 0)
+		return overflow_on_the_caller();
+
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_exec_runs_stages_on_the_calling_thread),
 	        cmocka_unit_test(
@@ -571,6 +665,7 @@ int main(void)
 	        cmocka_unit_test(test_sched_idle_worker_retires_and_comes_back),
 	        cmocka_unit_test(test_sched_a_stop_brings_back_no_worker),
 	        cmocka_unit_test(test_sched_errno_is_the_stages_own),
+	        cmocka_unit_test(test_sched_overflow_on_the_caller_is_named),
 	};
 	int failed = cmocka_run_group_tests_name("runtime: scheduling", tests,
 	                                         NULL, NULL);
