@@ -1075,19 +1075,26 @@ static void overflow_handler_install(void)
  * thread's goes with the process). Putting one in place and taking it
  * away again cost a system call each, and taking it away came after the
  * last stage's return: 1.2 us of a stop that takes 2-3. A thread that has
- * a signal stack of its own keeps it. A worker thread of the pool's own
- * sets its stack once and never takes it away: the thread ends with it.
+ * a signal stack of its own keeps it (under AddressSanitizer every thread
+ * has one). The pool's own workers put theirs in place for the thread's
+ * life, and the thread's own back as it ends.
  */
 static pthread_key_t caller_alt_key;
 static pthread_once_t caller_alt_once = PTHREAD_ONCE_INIT;
 static _Thread_local void *caller_alt;
 
+/* Unmapped only if still in place: a sanitizer's end of the thread may
+ * have unmapped the thread's signal stack already (AddressSanitizer does,
+ * whoever made it), and another mapping may have taken its place. One the
+ * program replaced is left mapped. */
 static void caller_alt_free(void *alt)
 {
 	stack_t ss = {.ss_flags = SS_DISABLE}, cur;
-	if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == alt)
+	if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == alt &&
+	    !(cur.ss_flags & SS_DISABLE)) {
 		sigaltstack(&ss, NULL);
-	munmap(alt, ALTSTACK_SIZE);
+		munmap(alt, ALTSTACK_SIZE);
+	}
 }
 
 static void caller_alt_key_make(void)
@@ -1124,15 +1131,24 @@ static void serve(worker *w)
 {
 	tls_worker = w;
 	pipec_fiber_san_thread(&w->san);
-	if (w->id == 0 && w->pool->caller) {
+	bool caller = w->id == 0 && w->pool->caller;
+	stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE}, old;
+	bool alt = !caller && w->altstack && sigaltstack(&ss, &old) == 0;
+	if (caller)
 		caller_alt_install();
-	} else if (w->altstack) {
-		stack_t ss = {.ss_sp = w->altstack, .ss_size = ALTSTACK_SIZE};
-		sigaltstack(&ss, NULL);
-	}
 	struct pipec_fiber *f;
 	while ((f = find_work(w)))
 		run_fiber(w, f);
+	if (alt) {
+		/* The thread's own back before it ends (AddressSanitizer
+		 * unmaps whatever signal stack a thread ends with). */
+		if (old.ss_flags & SS_DISABLE) {
+			ss.ss_flags = SS_DISABLE;
+			sigaltstack(&ss, NULL);
+		} else {
+			sigaltstack(&old, NULL);
+		}
+	}
 	tls_worker = NULL;
 }
 
