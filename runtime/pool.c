@@ -135,6 +135,7 @@ struct pool {
 	unsigned nworkers;
 	_Atomic unsigned nstarted; /* workers whose thread runs */
 	_Atomic unsigned nretired; /* workers W_RETIRED */
+	_Atomic int reviving;      /* revives under way (see revive) */
 	bool caller; /* worker 0 is the thread in pipec_run_exec */
 	worker *workers;
 	struct pipec_fiber *fibers;
@@ -251,6 +252,7 @@ static void wake_one_forced(pool *pl)
 }
 
 static void revive(pool *pl);
+static void revive_one(pool *pl);
 static bool stop_wakes(void);
 
 /* Starts one sleeping worker, unless one is already looking for work
@@ -612,8 +614,23 @@ static bool retire(worker *w)
 	return false;
 }
 
-/* Brings back one retired worker on a new thread. */
+/*
+ * Brings back one retired worker on a new thread. A fiber's wake from
+ * outside the pool (the fd poller's) may do it while the pool is being
+ * joined: pipec_pool_join sets stop and then waits for pl->reviving to
+ * fall to zero, and a revive counts itself in before it looks at stop
+ * (both seq_cst), so either the revive gives up or the join waits for
+ * its thread to be made, and joins it.
+ */
 static void revive(pool *pl)
+{
+	atomic_fetch_add(&pl->reviving, 1);
+	if (!atomic_load(&pl->stop))
+		revive_one(pl);
+	atomic_fetch_sub(&pl->reviving, 1);
+}
+
+static void revive_one(pool *pl)
 {
 	for (unsigned i = 1; i < pl->nworkers; i++) {
 		worker *w = &pl->workers[i];
@@ -1335,6 +1352,9 @@ void pipec_pool_join(pipec_run *run)
 	if (!pl)
 		return;
 	pipec_pool_stop(run);
+	/* A revive under way finishes first (see revive). */
+	while (atomic_load(&pl->reviving) > 0)
+		sched_yield();
 	for (unsigned i = 0; i < pl->nworkers; i++)
 		if (pl->workers[i].started)
 			pthread_join(pl->workers[i].thread, NULL);
