@@ -502,9 +502,17 @@ static void await_done(waiter *w)
  * Returns once the peer that completed our wait on ch has let go of it: it
  * did so under ch's lock, and may still be waking our parker (which, for a
  * thread outside any run, dies with the thread).
+ *
+ * A stage needs no such wait: its parker lives as long as its run, and
+ * its peers are the run's stages (only pipec_stage_tx and pipec_stage_rx
+ * make endpoints on a run's channel), so the run cannot end while one is
+ * still waking it. That saves a lock and an unlock of a channel at every
+ * hand-off to a waiting stage.
  */
-static void peer_finished(pipec_chan *ch)
+static void peer_finished(pipec_chan *ch, const pipec_stage *self)
 {
+	if (self)
+		return;
 	chan_lock(ch);
 	chan_unlock(ch);
 }
@@ -548,7 +556,7 @@ static pipec_status await_peer(pipec_chan *ch, waitq *q, waitnode *node,
 		if (!first)
 			tok = pipec_parker_token(w->parker);
 		if (atomic_load_explicit(&w->done, memory_order_acquire)) {
-			peer_finished(ch);
+			peer_finished(ch, self);
 			break;
 		}
 		/* Cancellation first: a cancelled stage also finds its

@@ -848,8 +848,14 @@ static void run_fiber(worker *w, struct pipec_fiber *f)
 	w->current = f;
 	f->worker = w;
 	f->resumes++;
-	atomic_store(&f->state, F_RUNNING);
-	atomic_fetch_add_explicit(&w->switches, 1, memory_order_relaxed);
+	/* Plain stores (a locked add and an xchg at every switch before):
+	 * wakers only look for F_PARKED, which RUNNABLE already was not, and
+	 * switches has one writer, this worker. */
+	atomic_store_explicit(&f->state, F_RUNNING, memory_order_release);
+	atomic_store_explicit(
+	        &w->switches,
+	        atomic_load_explicit(&w->switches, memory_order_relaxed) + 1,
+	        memory_order_relaxed);
 	intptr_t why = (intptr_t)pipec_fiber_switch(&w->san, &f->san, f->ctx, w,
 	                                            &f->ctx, false);
 	w->current = NULL;
