@@ -146,7 +146,7 @@ function wasted_cell(col, cap,    i, t, x, b, n, over, worst, cell) {
 # rss_per_stage_b, shown in KiB), marked when its run was cut or killed
 # or (rust) ran another length.
 function chain_value(col, cap, key,    v) {
-	v = first("chain:" col ":" cap, key)
+	v = median("chain:" col ":" cap, key)
 	return (v != "-" && key == "rss_per_stage_b") ? v / 1024 : v
 }
 function chain_cell(col, cap, key,    tag, v) {
@@ -181,10 +181,13 @@ END {
 	printf "- seed: K = %s values (K_SLOW = %s at CAP 0 and 1 for Rust and pipec threads), " \
 	       "median of %s runs; ping: N = %s messages (N_SLOW = %s), median " \
 	       "of %s runs; cancel: %s runs in one process, K = %s, settle %s " \
-	       "µs; chain: %s values, one run, pipec's cut at %s s\n",
+	       "µs; chain: %s values, median of %s runs (pipec's other modes: " \
+	       "one run), pipec's cut at %s s\n",
 	       knob["K"], knob["K_SLOW"], knob["RUNS"], knob["N"], knob["N_SLOW"],
 	       knob["RUNS"], knob["LAT_RUNS"], knob["LAT_K"],
-	       knob["LAT_SETTLE_US"], knob["CHAIN_M"], knob["CHAIN_LIMIT_S"]
+	       knob["LAT_SETTLE_US"], knob["CHAIN_M"],
+	       knob["CHAIN_RUNS"] == "" ? 1 : knob["CHAIN_RUNS"],
+	       knob["CHAIN_LIMIT_S"]
 	print ""
 	print "× go, × rust: how many times better pipec is than that peer " \
 	      "(> 1: pipec is better): pipec ÷ peer for rates, peer ÷ pipec " \

@@ -122,10 +122,11 @@ else
 fi
 
 # The table of made-up results: ratios the right way up (> 1: pipec
-# better), targets judged, a run over the R13 bound (3 CAP + W + 3) and a
-# cut or killed chain marked.
+# better), targets judged, a run over the R13 bound (3 CAP + W + 3), a
+# cut or killed chain marked, and a chain run three times taken at its
+# median.
 cat >"$tmp/raw" <<'EOF'
-tag=meta QUICK=0 MODES=pool TARGET_MODE=pool RUNS=1 K=1 K_SLOW=1 WS=2 CAPS=64 N=1 N_SLOW=1 PING_CAPS=0 LAT_RUNS=9 LAT_K=1 LAT_W=2 LAT_CAP=64 LAT_SETTLE_US=1 CHAIN_N=100 CHAIN_M=1 CHAIN_CAPS=0 CHAIN_RUST_N=100 CHAIN_LIMIT_S=7 CHAIN_PEER_LIMIT_S=9 COMPILE_NS=10000 COMPILE_CC_10K=0
+tag=meta QUICK=0 MODES=pool TARGET_MODE=pool RUNS=1 K=1 K_SLOW=1 WS=2 CAPS=64 N=1 N_SLOW=1 PING_CAPS=0 LAT_RUNS=9 LAT_K=1 LAT_W=2 LAT_CAP=64 LAT_SETTLE_US=1 CHAIN_N=100 CHAIN_M=1 CHAIN_CAPS=0,64 CHAIN_RUNS=3 CHAIN_RUST_N=100 CHAIN_LIMIT_S=7 CHAIN_PEER_LIMIT_S=9 COMPILE_NS=10000 COMPILE_CC_10K=0
 # a made-up run
 tag=seed:pipec-pool:2:64 thr_per_s=300 wasted=198
 tag=seed:go:2:64 thr_per_s=100 wasted=10
@@ -139,6 +140,12 @@ tag=cancel:rust:recv cancel_us_p50=30 cancel_us_p99=99 wasted_max=0
 tag=chain:pipec-pool:0 complete=0 hops_per_s=1000 rss_per_stage_b=4096
 tag=chain:go:0 timeout=9
 tag=chain:rust:0 complete=1 hops_per_s=500 rss_per_stage_b=16384
+tag=chain:pipec-pool:64 complete=1 hops_per_s=3000 rss_per_stage_b=4096
+tag=chain:go:64 complete=1 hops_per_s=1000 rss_per_stage_b=3072
+tag=chain:pipec-pool:64 complete=1 hops_per_s=1000 rss_per_stage_b=8192
+tag=chain:go:64 complete=1 hops_per_s=1500 rss_per_stage_b=3072
+tag=chain:pipec-pool:64 complete=1 hops_per_s=2000 rss_per_stage_b=6144
+tag=chain:go:64 complete=1 hops_per_s=500 rss_per_stage_b=3072
 tag=compile:pipec:10000 secs=0.5
 tag=compile:cc:10000 skipped=COMPILE_CC_10K
 EOF
@@ -154,6 +161,9 @@ if "$here/run.sh" --report "$tmp/raw" >"$tmp/table" 2>"$tmp/err"; then
 		"| wasted after the stop, cancel (a) (max/bound) | 2 | 64 | pool | values | 197/197 | 198/197 | - | - | - | ≤ R13 bound | met |" \
 		"| chain of 100 stages, hops | - | 0 | pool | hops/s | 1.0k (cut at 7 s) | killed at 9 s | - | 500.0 | 2.00 | ≥ go | - |" \
 		"| chain of 100 stages, peak RSS per stage | - | 0 | pool | KiB | 4.0 (cut at 7 s) | killed at 9 s | - | 16.0 | 4.00 | ≤ 8 KiB | met |" \
+		"| chain of 100 stages, hops | - | 64 | pool | hops/s | 2.0k | 1.0k | 2.00 | - | - | ≥ go | met |" \
+		"| chain of 100 stages, peak RSS per stage | - | 64 | pool | KiB | 6.0 | 3.0 | 0.50 | - | - | ≤ 8 KiB | met |" \
+		"- seed: K = 1 values (K_SLOW = 1 at CAP 0 and 1 for Rust and pipec threads), median of 1 runs; ping: N = 1 messages (N_SLOW = 1), median of 1 runs; cancel: 9 runs in one process, K = 1, settle 1 µs; chain: 1 values, median of 3 runs (pipec's other modes: one run), pipec's cut at 7 s" \
 		"| compile 10000 stages: pipec | - | - | - | s | 0.500 | - | - | - | - | < 1 s | met |" \
 		"| compile 10000 stages: cc -O2 of pipec's C | - | - | - | s | skipped (COMPILE_CC_10K=0) | - | - | - | - | - | - |" \
 		"- pipec-pool, seed W=2 CAP=64: 198 wasted, bound 197" \
