@@ -203,6 +203,10 @@ struct pipec_run {
 	size_t nstages;
 	pipec_chan *chans, *chans_tail;
 	size_t nchans;
+	/* The same, by number (the statistics' lookups), cap slots each. */
+	pipec_stage **stage_at;
+	pipec_chan **chan_at;
+	size_t stage_cap, chan_cap;
 
 	/* A run built from tables (build.c); all NULL otherwise. */
 	const pipec_pipeline_desc *desc;

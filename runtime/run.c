@@ -112,14 +112,45 @@ pipec_run *pipec_run_new(const char *name)
 	return run;
 }
 
+/*
+ * An array of elem-sized slots with room for n, from arr with *cap: arr
+ * itself, or a copy twice as large (arr is then freed). NULL if out of
+ * memory, arr untouched. (malloc, not realloc: the allocation-failure
+ * tests count what the runtime allocates through malloc and free.)
+ */
+static void *with_room(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n <= *cap)
+		return arr;
+	size_t c = *cap ? *cap * 2 : 16;
+	if (c < n)
+		c = n;
+	if (c > SIZE_MAX / elem)
+		return NULL;
+	void *a = malloc(c * elem);
+	if (!a)
+		return NULL;
+	if (*cap)
+		memcpy(a, arr, *cap * elem);
+	free(arr);
+	*cap = c;
+	return a;
+}
+
 pipec_chan *pipec_run_chan(pipec_run *run, const pipec_chan_spec *spec)
 {
 	if (!run || run->state != RUN_NEW)
 		return NULL;
+	pipec_chan **at = with_room(run->chan_at, &run->chan_cap,
+	                            run->nchans + 1, sizeof(*at));
+	if (!at)
+		return NULL;
+	run->chan_at = at;
 	pipec_chan *ch = pipec_chan_new(spec);
 	if (!ch)
 		return NULL;
 	ch->in_run = true;
+	at[run->nchans] = ch;
 	if (run->chans_tail)
 		run->chans_tail->run_next = ch;
 	else
@@ -134,6 +165,11 @@ pipec_stage *pipec_stage_add(pipec_run *run, const char *name,
 {
 	if (!run || !fn || run->state != RUN_NEW)
 		return NULL;
+	pipec_stage **at = with_room(run->stage_at, &run->stage_cap,
+	                             run->nstages + 1, sizeof(*at));
+	if (!at)
+		return NULL;
+	run->stage_at = at;
 	pipec_stage *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
@@ -147,6 +183,7 @@ pipec_stage *pipec_stage_add(pipec_run *run, const char *name,
 	s->fn = fn;
 	s->arg = arg;
 	s->cancel_fd = -1;
+	at[run->nstages] = s;
 	if (run->stages_tail)
 		run->stages_tail->next = s;
 	else
@@ -603,6 +640,8 @@ void pipec_run_free(pipec_run *run)
 		pipec_chan_unref(ch);
 		ch = next;
 	}
+	free(run->stage_at);
+	free(run->chan_at);
 	free(run->blocked_text);
 	free(run->params);
 	free(run->tables_mem);
@@ -737,9 +776,7 @@ bool pipec_run_chan_stats(const pipec_run *run, size_t i, pipec_chan_stats *out)
 {
 	if (!run || !out || i >= run->nchans)
 		return false;
-	pipec_chan *ch = run->chans;
-	while (i--)
-		ch = ch->run_next;
+	pipec_chan *ch = run->chan_at[i];
 	chan_lock(ch);
 	*out = (pipec_chan_stats){
 	        .name = ch->name,
@@ -759,9 +796,7 @@ bool pipec_run_stage_stats(const pipec_run *run, size_t i,
 {
 	if (!run || !out || i >= run->nstages)
 		return false;
-	pipec_stage *s = run->stages;
-	while (i--)
-		s = s->next;
+	const pipec_stage *s = run->stage_at[i];
 	*out = (pipec_stage_stats){
 	        .name = s->name,
 	        .received = s->received,

@@ -2065,6 +2065,38 @@ static void test_run_free_without_wait_cancels_and_joins(void **state)
 	free(b);
 }
 
+/* Statistics are found by number, in creation order, however many stages
+ * and channels there are (past the first slots the run keeps). */
+static void test_stats_by_number_in_a_large_run(void **state)
+{
+	enum { N = 100 };
+	pipec_run *run = pipec_run_new("large");
+	sctx unused = {0};
+	char name[16];
+
+	(void)state;
+	assert_non_null(run);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		tchan(run, name, 1, NULL);
+		snprintf(name, sizeof name, "s%d", i);
+		assert_non_null(pipec_stage_add(run, name, body_busy, &unused));
+	}
+	assert_int_equal(pipec_run_chan_count(run), N);
+	assert_int_equal(pipec_run_stage_count(run), N);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		assert_string_equal(chan_stats(run, (size_t)i).name, name);
+		snprintf(name, sizeof name, "s%d", i);
+		assert_string_equal(stage_stats(run, (size_t)i).name, name);
+	}
+	pipec_chan_stats cs;
+	pipec_stage_stats ss;
+	assert_false(pipec_run_chan_stats(run, N, &cs));
+	assert_false(pipec_run_stage_stats(run, N, &ss));
+	pipec_run_free(run);
+}
+
 static void test_stats_tables(void **state)
 {
 	drop_log log;
@@ -2178,6 +2210,7 @@ int main(void)
 	        cmocka_unit_test(test_run_rejects_changes_after_start),
 	        cmocka_unit_test(test_run_free_without_wait_cancels_and_joins),
 	        cmocka_unit_test(test_stats_tables),
+	        cmocka_unit_test(test_stats_by_number_in_a_large_run),
 	};
 	int failed =
 	        cmocka_run_group_tests_name("runtime: runs", tests, NULL, NULL);
