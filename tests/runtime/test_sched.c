@@ -4,7 +4,8 @@
  * pipec_run_exec the calling thread is worker 0 and the pool watches the
  * run (a cancel, the deadline) itself; a worker with nothing to do ends
  * its thread and comes back when there is work to spread, but not for a
- * stop; a stage readied behind a busy one is taken over; errno is each
+ * stop; a stage readied behind a busy one is taken over; a fiber in a
+ * worker's queue gets its turn however busy runnext is; errno is each
  * stage's own though stages move between workers (runtime/pool.c). (That
  * a long queue is shared even while it moves is the chain benchmark's to
  * show: on a loaded machine a share depends on who gets a CPU.)
@@ -453,6 +454,97 @@ static void test_sched_a_stop_brings_back_no_worker(void **state)
 	pipec_run_free(run);
 }
 
+/* ---- a fiber in a worker's queue gets its turn ---- */
+
+/*
+ * One worker. "last" waits on c, "pass" on b, "relay" on a; then "flood"
+ * sends into a without end (a is unbounded: it yields only when its slice
+ * is up). relay hands each message through the rendezvous b to pass, which
+ * puts it into c for last: last is readied into runnext, then put out of
+ * it into the worker's queue when pass readies relay, and from then on
+ * relay and pass hand the worker to each other through runnext. The run
+ * ends only if last runs: it returns after LAST_TAKES messages, and the
+ * stop ripples up to flood (R9). It once hung: every 61st choice looked
+ * at the shared queue first, where flood always was (the stress test's
+ * seed 4004165, one worker).
+ */
+#define LAST_TAKES 100
+
+typedef struct starve {
+	pipec_tx *tx;
+	pipec_rx *rx;
+	int taken;
+} starve;
+
+static int body_flood(pipec_stage *self, void *arg)
+{
+	starve *c = arg;
+
+	(void)self;
+	for (uint32_t i = 0;; i++) {
+		tmsg m = tmsg_make(i, 0);
+
+		if (pipec_send(c->tx, &m) != PIPEC_OK)
+			return 0;
+	}
+}
+
+static int body_forward(pipec_stage *self, void *arg)
+{
+	starve *c = arg;
+	tmsg m;
+
+	(void)self;
+	while (pipec_recv(c->rx, &m) == PIPEC_OK)
+		if (pipec_send(c->tx, &m) != PIPEC_OK)
+			break;
+	return 0;
+}
+
+static int body_take_some(pipec_stage *self, void *arg)
+{
+	starve *c = arg;
+	tmsg m;
+
+	(void)self;
+	while (c->taken < LAST_TAKES && pipec_recv(c->rx, &m) == PIPEC_OK) {
+		tmsg_free(&m);
+		c->taken++;
+	}
+	return 0;
+}
+
+static void test_sched_a_queued_fiber_is_not_starved(void **state)
+{
+	pipec_run *run = pipec_run_new("starve");
+	pipec_chan_spec unbounded_a = tmsg_spec("a", PIPEC_UNBOUNDED, NULL);
+	pipec_chan_spec rendezvous = tmsg_spec("b", 0, NULL);
+	pipec_chan_spec unbounded_c = tmsg_spec("c", PIPEC_UNBOUNDED, NULL);
+	pipec_chan *a = pipec_run_chan(run, &unbounded_a);
+	pipec_chan *b = pipec_run_chan(run, &rendezvous);
+	pipec_chan *c = pipec_run_chan(run, &unbounded_c);
+	starve last = {0}, pass = {0}, relay = {0}, flood = {0};
+	pipec_stage *s;
+
+	(void)state;
+	WATCH();
+	pipec_run_set_sched(run, PIPEC_SCHED_DEFAULT, 1);
+	/* In this order, so that each waits before its producer starts. */
+	s = pipec_stage_add(run, "last", body_take_some, &last);
+	last.rx = pipec_stage_rx(s, c);
+	s = pipec_stage_add(run, "pass", body_forward, &pass);
+	pass.rx = pipec_stage_rx(s, b);
+	pass.tx = pipec_stage_tx(s, c);
+	s = pipec_stage_add(run, "relay", body_forward, &relay);
+	relay.rx = pipec_stage_rx(s, a);
+	relay.tx = pipec_stage_tx(s, b);
+	s = pipec_stage_add(run, "flood", body_flood, &flood);
+	flood.tx = pipec_stage_tx(s, a);
+	assert_int_equal(pipec_run_exec(run), PIPEC_OK);
+	assert_int_equal(last.taken, LAST_TAKES);
+	pipec_run_free(run);
+}
+
 /* ---- errno ---- */
 
 /*
@@ -664,6 +756,7 @@ int main(int argc, char **argv)
 	                test_sched_readied_stage_does_not_wait_for_a_busy_one),
 	        cmocka_unit_test(test_sched_idle_worker_retires_and_comes_back),
 	        cmocka_unit_test(test_sched_a_stop_brings_back_no_worker),
+	        cmocka_unit_test(test_sched_a_queued_fiber_is_not_starved),
 	        cmocka_unit_test(test_sched_errno_is_the_stages_own),
 	        cmocka_unit_test(test_sched_overflow_on_the_caller_is_named),
 	};
