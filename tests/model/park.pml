@@ -6,9 +6,11 @@
  *
  * The fiber (pipec_fiber_park) reads its parker's token, looks at its
  * condition, and parks only if no wake came since the token: it switches
- * to its worker's scheduler, which (parked()) publishes it PARKED and
- * looks at the counter once more, making it RUNNABLE itself if a wake came
- * in between. A waker (pipec_parker_wake, pipec_fiber_wake) bumps the
+ * to its worker's scheduler, or straight to the fiber in its worker's
+ * runnext, which (parked()) publishes it PARKED and looks at the counter
+ * once more, making it RUNNABLE itself if a wake came in between. Either
+ * is modelled by the same steps: they run once the parking fiber's stack
+ * is no longer in use, on its worker. A waker (pipec_parker_wake, pipec_fiber_wake) bumps the
  * counter and, if it sees PARKED, takes the fiber to RUNNABLE with a
  * compare-and-swap and queues it (make_ready). A worker resumes a queued
  * fiber (run_fiber).
